@@ -1,0 +1,125 @@
+using System.Security.Claims;
+using Bousai.Domain.Accounts;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Bousai.Server.Accounts;
+
+public static class AccountEndpoints
+{
+    public const string StaffPolicy = "staff";
+    public const string AdminPolicy = "admin";
+    private const string ShelterClaim = "bousai:shelter";
+
+    public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<AccountOptions>(configuration.GetSection("Accounts"));
+        services.AddSingleton<StaffAccounts>();
+        services.AddAntiforgery();
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(options =>
+            {
+                options.LoginPath = "/login";
+                options.LogoutPath = "/logout";
+                options.ReturnUrlParameter = "returnUrl";
+                options.Cookie.Name = "bousai.session";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                options.SlidingExpiration = true;
+                options.ExpireTimeSpan = TimeSpan.FromHours(12);
+                // APIs answer 401/403 as problem details; pages redirect to the login page.
+                options.Events.OnRedirectToLogin = context => ApiOrRedirect(context, StatusCodes.Status401Unauthorized, "Sign-in required");
+                options.Events.OnRedirectToAccessDenied = context => ApiOrRedirect(context, StatusCodes.Status403Forbidden, "Not allowed for your role");
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(StaffPolicy, policy => policy.RequireRole(Roles.Staff))
+            .AddPolicy(AdminPolicy, policy => policy.RequireRole(Roles.Administrators));
+        return services;
+    }
+
+    private static async Task ApiOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status, string title)
+    {
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs"))
+        {
+            context.Response.StatusCode = status;
+            var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context.HttpContext,
+                ProblemDetails = { Status = status, Title = title },
+            });
+            return;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+    }
+
+    public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/login", LoginPageAsync).AllowAnonymous().ExcludeFromDescription();
+        routes.MapPost("/login", SignInAsync).AllowAnonymous().ExcludeFromDescription();
+        routes.MapPost("/logout", SignOutAsync).ExcludeFromDescription();
+        routes.MapGet("/api/me", Me).RequireAuthorization(StaffPolicy).WithTags("Accounts").WithSummary("The signed-in staff member");
+        routes.MapGet("/api/admin/users", async (StaffAccounts accounts, CancellationToken ct) => TypedResults.Ok(await accounts.ListAsync(ct)))
+            .RequireAuthorization(AdminPolicy).WithTags("Accounts").WithSummary("Staff accounts (admin only)");
+        return routes;
+    }
+
+    public sealed record Profile(string UserName, string DisplayName, string Role, string RoleJa, IReadOnlyList<string> Shelters);
+
+    private static Ok<Profile> Me(ClaimsPrincipal user)
+    {
+        var role = user.FindFirstValue(ClaimTypes.Role)!;
+        return TypedResults.Ok(new Profile(user.Identity!.Name!, user.FindFirstValue(ClaimTypes.GivenName)!, role, Roles.NameJa(role),
+            user.FindAll(ShelterClaim).Select(c => c.Value).ToList()));
+    }
+
+    private static ContentHttpResult LoginPageAsync(HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? lang) =>
+        LoginPage.Render(http, antiforgery, LoginPage.Language(http, lang), returnUrl, message: null, StatusCodes.Status200OK);
+
+    // Fields bound one by one so a form missing an optional field still gets the login page, not a bare 400.
+    private static async Task<IResult> SignInAsync([FromForm] string? userName, [FromForm] string? password, [FromForm] string? returnUrl,
+        [FromForm] string? lang, HttpContext http, IAntiforgery antiforgery, StaffAccounts accounts, CancellationToken ct)
+    {
+        var form = new { UserName = userName, Password = password, ReturnUrl = returnUrl };
+        lang = LoginPage.Language(http, lang);
+        if (string.IsNullOrWhiteSpace(form.UserName) || string.IsNullOrEmpty(form.Password))
+        {
+            return LoginPage.Render(http, antiforgery, lang, form.ReturnUrl, LoginMessage.Missing, StatusCodes.Status400BadRequest);
+        }
+
+        var attempt = await accounts.SignInAsync(form.UserName.Trim().ToLowerInvariant(), form.Password, ct);
+        switch (attempt.Result)
+        {
+            case SignInResult.LockedOut:
+                return LoginPage.Render(http, antiforgery, lang, form.ReturnUrl, LoginMessage.Locked(attempt.LockedUntil!.Value),
+                    StatusCodes.Status423Locked);
+            case SignInResult.WrongCredentials:
+                return LoginPage.Render(http, antiforgery, lang, form.ReturnUrl, LoginMessage.Wrong, StatusCodes.Status401Unauthorized);
+        }
+
+        var account = attempt.Account!;
+        var identity = new ClaimsIdentity(
+        [
+            new Claim(ClaimTypes.NameIdentifier, account.Id.ToString()),
+            new Claim(ClaimTypes.Name, account.UserName),
+            new Claim(ClaimTypes.GivenName, account.DisplayName),
+            new Claim(ClaimTypes.Role, account.Role),
+            .. account.ShelterIds.Select(id => new Claim(ShelterClaim, id)),
+        ], CookieAuthenticationDefaults.AuthenticationScheme);
+        await http.SignInAsync(new ClaimsPrincipal(identity));
+        return TypedResults.LocalRedirect(IsLocal(form.ReturnUrl) ? form.ReturnUrl! : "/");
+    }
+
+    private static async Task<RedirectHttpResult> SignOutAsync(HttpContext http, CancellationToken cancellationToken)
+    {
+        await http.SignOutAsync();
+        return TypedResults.Redirect("/login");
+    }
+
+    private static bool IsLocal(string? url) =>
+        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+}

@@ -1,0 +1,44 @@
+using Bousai.Server;
+using Bousai.Server.Accounts;
+using Bousai.Server.Geodata;
+using Bousai.Server.Health;
+using Bousai.Server.Store;
+using Bousai.Server.Web;
+using Prometheus;
+
+if (Commands.IsCommand(args))
+{
+    return await Commands.RunAsync(args);
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddBousaiCore();
+builder.Services.AddAccounts(builder.Configuration);
+builder.Services.Configure<MapOptions>(builder.Configuration.GetSection("Map"));
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseDefaultFiles(new DefaultFilesOptions { DefaultFileNames = [] });
+app.UseStaticFiles();
+app.UseHttpMetrics();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapOpenApi("/openapi/{documentName}.json");
+app.MapHealth();
+app.MapMetrics("/metrics");
+app.MapAccountApi();
+app.MapLayerApi();
+app.MapClientPages(app.Environment);
+
+app.Run();
+return 0;
+
+/// <summary>Entry point type for the ASP.NET Core test host.</summary>
+public partial class Program;

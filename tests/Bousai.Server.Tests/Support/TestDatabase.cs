@@ -1,0 +1,47 @@
+using Npgsql;
+
+namespace Bousai.Server.Tests.Support;
+
+/// <summary>A fresh, empty database on the throwaway PostGIS cluster that ./bousai test starts; dropped afterwards.</summary>
+public sealed class TestDatabase : IAsyncLifetime
+{
+    private static string AdminConnectionString => Environment.GetEnvironmentVariable("BOUSAI_TEST_POSTGRES")
+        ?? throw new InvalidOperationException(
+            "BOUSAI_TEST_POSTGRES is not set: run the tests with ./bousai test, which starts a throwaway PostGIS cluster.");
+
+    public string Name { get; } = "bousai_test_" + Guid.NewGuid().ToString("N")[..12];
+
+    public string ConnectionString => new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = Name }.ConnectionString;
+
+    public NpgsqlDataSource CreateDataSource()
+    {
+        var builder = new NpgsqlDataSourceBuilder(ConnectionString);
+        builder.UseNetTopologySuite();
+        return builder.Build();
+    }
+
+    public async Task InitializeAsync()
+    {
+        await using var admin = new NpgsqlConnection(AdminConnectionString);
+        await admin.OpenAsync();
+        await using var create = new NpgsqlCommand($"CREATE DATABASE {Name}", admin);
+        await create.ExecuteNonQueryAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(AdminConnectionString);
+        await admin.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", admin);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}

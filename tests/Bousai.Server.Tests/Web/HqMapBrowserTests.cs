@@ -1,0 +1,79 @@
+using Bousai.Server.Tests.Support;
+using Microsoft.Playwright;
+
+namespace Bousai.Server.Tests.Web;
+
+/// <summary>The real server on a loopback port, driven by Debian's Chromium the way staff and residents use it.</summary>
+public sealed class HqMapBrowserTests : IAsyncLifetime
+{
+    private readonly BousaiApp _app = BousaiApp.OnKestrel();
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        await ((IAsyncLifetime)_app).InitializeAsync();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("BOUSAI_TEST_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        await ((IAsyncLifetime)_app).DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Staff_sign_in_and_the_HQ_map_draws_all_24_shelters()
+    {
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 768 } });
+        await page.GotoAsync(new Uri(_app.BaseAddress, "/").ToString());
+
+        Assert.EndsWith("/login?returnUrl=%2F", page.Url);
+        await page.GetByLabel("ユーザー名").FillAsync("hq");
+        await page.GetByLabel("パスワード").FillAsync(BousaiApp.Password);
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "ログイン" }).ClickAsync();
+
+        await page.WaitForSelectorAsync("body[data-map-ready='true']", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        var shelters = page.Locator("[data-layer='shelters'][data-feature-count]").First;
+        Assert.Equal("24", await shelters.GetAttributeAsync("data-feature-count"));
+        Assert.Contains("hq テスト", await page.Locator("body").InnerTextAsync());
+
+        // The map canvas has really been drawn: many distinct colours, not a blank surface.
+        var colours = await page.EvaluateAsync<int>("""
+            () => {
+              const canvas = document.querySelector('.ol-viewport canvas');
+              const { width, height } = canvas;
+              const data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+              const seen = new Set();
+              for (let i = 0; i < data.length; i += 4 * 97) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+              return seen.size;
+            }
+            """);
+        Assert.True(colours > 20, $"the map canvas shows only {colours} colours");
+
+        Directory.CreateDirectory(Repository.Output);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, "hq-map.png") });
+    }
+
+    [Fact]
+    public async Task Residents_see_the_shelters_on_a_phone_without_signing_in()
+    {
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 360, Height = 640 } });
+        await page.GotoAsync(new Uri(_app.BaseAddress, "/public").ToString());
+
+        await page.WaitForSelectorAsync("body[data-map-ready='true']", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        Assert.Equal("24", await page.Locator("[data-layer='shelters'][data-feature-count]").First.GetAttributeAsync("data-feature-count"));
+        Assert.Contains("高畠小学校", await page.Locator("body").InnerTextAsync());
+
+        Directory.CreateDirectory(Repository.Output);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, "public-phone.png"), FullPage = true });
+    }
+}

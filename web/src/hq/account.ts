@@ -1,0 +1,25 @@
+// The signed-in user in the header; without a session the page sends the user to sign in.
+import { fetchMe, UnauthorizedError, type SignedInUser } from '../api';
+import { byId } from '../dom';
+import { onLangChange, tOr } from '../i18n';
+
+export async function showSignedInUser(): Promise<SignedInUser | null> {
+  try {
+    const user = await fetchMe();
+    const render = () => {
+      byId('user-name').textContent = user.displayName;
+      byId('user-role').textContent = tOr(`role.${user.role}`, user.role);
+    };
+    onLangChange(render);
+    render();
+    byId('account').hidden = false;
+    return user;
+  } catch (error) {
+    if (error instanceof UnauthorizedError) {
+      location.assign('/login?returnUrl=/');
+      return null;
+    }
+    throw error;
+  }
+}
+

@@ -1,0 +1,80 @@
+// The readable form of a clicked feature, per layer.
+import type { LayerId } from '../api';
+import { h } from '../dom';
+import type { ShelterProps, StationProps } from '../geodata';
+import { localName, t, tOr, type MessageKey } from '../i18n';
+import { capacityText, designatedHazards, hazardLabel, undesignatedHazards } from '../shelterFacts';
+
+type Row = [label: string, value: string | Node];
+
+export interface FeatureDetails {
+  title: string;
+  /** What kind of feature it is: the layer's name. */
+  kind: string;
+  body: HTMLElement;
+}
+
+export function describeFeature(layerId: LayerId, props: Record<string, unknown>): FeatureDetails {
+  const rows: Row[] = [];
+  if (layerId === 'shelters') rows.push(...shelterRows(props as unknown as ShelterProps));
+  if (layerId === 'stations') rows.push(...stationRows(props as unknown as StationProps));
+  if (layerId === 'flood-zones') {
+    pushIfPresent(rows, 'depthRank', props.depth_rank);
+    pushIfPresent(rows, 'river', props.river);
+  }
+  if (layerId === 'landslide-zones') {
+    pushIfPresent(rows, 'zoneType', props.zone_type);
+    pushIfPresent(rows, 'phenomenon', props.phenomenon);
+  }
+  if (layerId === 'rivers') pushIfPresent(rows, 'riverClass', props.river_class);
+  pushIfPresent(rows, 'note', props.note);
+  // Shelter data must be credited as its licence words it (出典：国土地理院); other layers name their source.
+  if (layerId !== 'shelters') pushIfPresent(rows, 'source', props.source);
+
+  const body = h('div', {});
+  if (props.illustrative === true) body.append(h('p', { class: 'illustrative-note' }, t('illustrativeNote')));
+  if (props.location_approximate === true) body.append(h('p', { class: 'illustrative-note' }, t('locationApproximate')));
+  body.append(h('dl', {}, ...rows.flatMap(([label, value]) => [h('dt', {}, label), h('dd', {}, value)])));
+  if (layerId === 'shelters' && typeof props.attribution === 'string') {
+    body.append(h('p', { class: 'attribution' }, props.attribution));
+  }
+  return { title: localName(props), kind: t(`layer.${layerId}`), body };
+}
+
+function pushIfPresent(rows: Row[], key: MessageKey, value: unknown): void {
+  if (value === undefined || value === null || value === '') return;
+  rows.push([t(key), String(value)]);
+}
+
+function yesNo(value: unknown): string {
+  return value === true ? t('yes') : t('no');
+}
+
+function shelterRows(shelter: ShelterProps): Row[] {
+  const rows: Row[] = [];
+  if (shelter.address) rows.push([t('address'), shelter.address]);
+  const designated = designatedHazards(shelter).map(hazardLabel).join('・') || '—';
+  rows.push([t('hazards'), designated]);
+  const excluded = undesignatedHazards(shelter);
+  if (excluded.length > 0) rows.push([t('notDesignatedFor'), excluded.map(hazardLabel).join('・')]);
+  rows.push([t('evacuationShelter'), yesNo(shelter.is_evacuation_shelter)]);
+  rows.push([t('emergencySite'), yesNo(shelter.is_emergency_site)]);
+  rows.push([t('capacity'), capacityText(shelter)]);
+  return rows;
+}
+
+const thresholdOrder = ['observation_start', 'standby', 'caution', 'evacuation', 'danger'] as const;
+
+function stationRows(station: StationProps): Row[] {
+  const rows: Row[] = [];
+  if (station.kind) rows.push([t('stationKind'), tOr(`stationKind.${station.kind}`, station.kind)]);
+  if (station.gauge_type) rows.push([t('gaugeType'), tOr(`gaugeType.${station.gauge_type}`, station.gauge_type)]);
+  if (station.river_ja) rows.push([t('river'), station.river_ja]);
+  const thresholds = (station.thresholds ?? {}) as Record<string, unknown>;
+  const suffix = station.thresholds_assumed === false ? '' : t('assumedValues');
+  for (const level of thresholdOrder) {
+    const value = thresholds[level];
+    if (typeof value === 'number') rows.push([t(`threshold.${level}`), `${value.toFixed(2)} ${t('metres')}${suffix}`]);
+  }
+  return rows;
+}

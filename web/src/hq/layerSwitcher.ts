@@ -1,0 +1,39 @@
+// One checkbox per layer, labelled in the current language with its feature count.
+// Browser tests read data-layer and data-feature-count on each entry.
+import { h } from '../dom';
+import { onLangChange, t } from '../i18n';
+import type { DataLayer } from '../map/dataLayer';
+
+export function mountLayerSwitcher(list: HTMLElement, layers: DataLayer[]): void {
+  for (const { id, layer, loaded } of layers) {
+    const checkbox = h('input', { type: 'checkbox', id: `layer-toggle-${id}` });
+    checkbox.checked = layer.getVisible();
+    checkbox.addEventListener('change', () => layer.setVisible(checkbox.checked));
+    const name = h('span', {});
+    const count = h('span', { class: 'count' });
+    const entry = h('li', { 'data-layer': id }, h('label', { for: checkbox.id }, checkbox, name, ' ', count));
+    list.append(entry);
+
+    let state: { count: number } | 'loading' | 'failed' = 'loading';
+    const render = () => {
+      name.textContent = t(`layer.${id}`);
+      count.textContent =
+        state === 'loading' ? `(${t('loading')})` : state === 'failed' ? `(${t('loadFailed')})` : `(${state.count})`;
+    };
+    loaded.then(
+      (features) => {
+        state = { count: features.length };
+        entry.dataset.featureCount = String(features.length);
+        render();
+      },
+      () => {
+        state = 'failed';
+        entry.dataset.loadError = 'true';
+        entry.classList.add('failed');
+        render();
+      },
+    );
+    onLangChange(render);
+    render();
+  }
+}

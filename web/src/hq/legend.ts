@@ -1,0 +1,49 @@
+// Symbols of the map, drawn with the same colours and shapes as the layers.
+import { h } from '../dom';
+import { onLangChange, t, type MessageKey } from '../i18n';
+import { boundaryColor } from '../layers/boundary';
+import { districtColor } from '../layers/districts';
+import { floodColor } from '../layers/floodZones';
+import { landslideColor } from '../layers/landslideZones';
+import { riverColor } from '../layers/rivers';
+import { shelterColor } from '../layers/shelters';
+import { rainGaugeColor, waterGaugeColor } from '../layers/stations';
+
+const svg = (inner: string) =>
+  `<svg width="28" height="20" viewBox="0 0 28 20" aria-hidden="true" focusable="false">${inner}</svg>`;
+
+const entries: Array<[MessageKey, string]> = [
+  ['layer.shelters', svg(`<polygon points="14,2 25,18 3,18" fill="${shelterColor}" stroke="#fff" stroke-width="1.5"/>`)],
+  ['legendWaterGauge', svg(`<polygon points="14,1 23,10 14,19 5,10" fill="${waterGaugeColor}" stroke="#fff" stroke-width="1.5"/>`)],
+  ['legendRainGauge', svg(`<circle cx="14" cy="10" r="7" fill="${rainGaugeColor}" stroke="#fff" stroke-width="1.5"/>`)],
+  ['layer.rivers', svg(`<path d="M1 14 C8 4, 18 18, 27 6" fill="none" stroke="${riverColor}" stroke-width="3"/>`)],
+  ['layer.flood-zones', svg(`<rect x="2" y="3" width="24" height="14" fill="rgba(30,115,210,0.25)" stroke="${floodColor}" stroke-width="1.5"/>`)],
+  ['layer.landslide-zones', svg(`<rect x="2" y="3" width="24" height="14" fill="rgba(214,120,30,0.3)" stroke="${landslideColor}" stroke-width="1.5"/>`)],
+  ['layer.districts', svg(`<path d="M1 10 H27" stroke="${districtColor}" stroke-width="1.5" stroke-dasharray="3 5"/>`)],
+  ['layer.boundary', svg(`<path d="M1 10 H27" stroke="${boundaryColor}" stroke-width="2.5"/>`)],
+  [
+    'legendHollow',
+    svg(`<polygon points="14,1 23,10 14,19 5,10" fill="#fff" stroke="${waterGaugeColor}" stroke-width="1.5" stroke-dasharray="3 2"/>`),
+  ],
+  [
+    'legendIllustrative',
+    svg(
+      `<defs><pattern id="legend-hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)">` +
+        `<line x1="0" y1="0" x2="0" y2="5" stroke="#555" stroke-width="1.5"/></pattern></defs>` +
+        `<rect x="2" y="3" width="24" height="14" fill="url(#legend-hatch)" stroke="#333" stroke-width="1.5" stroke-dasharray="4 3"/>`,
+    ),
+  ],
+];
+
+export function mountLegend(list: HTMLElement): void {
+  const labels = entries.map(([key, symbol]) => {
+    const text = h('span', {});
+    const item = h('li', {}, text);
+    item.insertAdjacentHTML('afterbegin', symbol);
+    list.append(item);
+    return () => (text.textContent = t(key));
+  });
+  const render = () => labels.forEach((render) => render());
+  onLangChange(render);
+  render();
+}

@@ -1,0 +1,128 @@
+// Public shelter view for residents: no sign-in, large text, works on a small phone and a weak network.
+import 'ol/ol.css';
+import '../styles/common.css';
+import '../styles/public.css';
+import type Feature from 'ol/Feature';
+import type Map from 'ol/Map';
+import type { Point } from 'ol/geom';
+import { fetchConfig, townBbox, type MapConfig } from '../api';
+import { byId, h } from '../dom';
+import { hazards, isDesignatedFor, type Hazard, type ShelterProps } from '../geodata';
+import { applyStaticText, mountLanguageSwitch, onLangChange, t } from '../i18n';
+import { boundaryLayer } from '../layers/boundary';
+import { sheltersLayer } from '../layers/shelters';
+import { setEmphasised } from '../layers/symbols';
+import { createMap, fitTo } from '../map/createMap';
+import { createDataLayer, markReadyWhenRendered } from '../map/dataLayer';
+import { hazardIcon } from './hazardIcons';
+import { shelterCard } from './shelterCard';
+
+type Filter = Hazard | 'all';
+
+// Used when /api/config cannot be reached, so the list still appears on a failing network.
+const fallbackConfig: MapConfig = { basemap: { url: '', attribution: '' }, center: [140.19, 38.0], zoom: 12 };
+
+let filter: Filter = 'all';
+let shelters: Feature[] = [];
+let map: Map | null = null;
+let redrawShelters: () => void = () => undefined;
+
+const list = byId('shelter-list');
+
+applyStaticText(document);
+mountLanguageSwitch(byId('language-switch'));
+mountHazardFilter(byId('hazard-filter'));
+onLangChange(() => renderList());
+void start();
+
+function matches(feature: Feature): boolean {
+  return filter === 'all' || isDesignatedFor(feature.getProperties() as ShelterProps, filter);
+}
+
+async function start(): Promise<void> {
+  const config = await fetchConfig().catch((error: unknown) => {
+    console.warn('map configuration unavailable, using defaults', error);
+    return fallbackConfig;
+  });
+  const bbox = townBbox(config.center);
+  const olMap = createMap({ target: byId('map'), config, onBasemapUnavailable: () => undefined });
+  map = olMap;
+  const boundary = createDataLayer(boundaryLayer, bbox);
+  // Sites not designated for the chosen hazard disappear from the map as from the list.
+  const shelterLayer = createDataLayer(
+    { ...sheltersLayer, style: (f, r) => (matches(f as Feature) ? sheltersLayer.style(f, r) : undefined) },
+    bbox,
+  );
+  olMap.addLayer(boundary.layer);
+  olMap.addLayer(shelterLayer.layer);
+  boundary.loaded.then(
+    (features) => fitTo(olMap, features, [8, 8, 8, 8]),
+    () => undefined, // keep the configured view
+  );
+  markReadyWhenRendered(olMap, [boundary.loaded, shelterLayer.loaded]);
+
+  const redraw = () => shelterLayer.layer.changed();
+  redrawShelters = redraw;
+  onLangChange(redraw);
+
+  byId('list-status').textContent = t('loading');
+  try {
+    shelters = await shelterLayer.loaded;
+    list.dataset.featureCount = String(shelters.length);
+    byId('list-status').textContent = '';
+    renderList();
+  } catch (error) {
+    byId('list-status').textContent = t('loadFailed');
+    list.dataset.loadError = 'true';
+    throw error;
+  }
+
+  olMap.on('singleclick', (event) => {
+    const feature = olMap.forEachFeatureAtPixel(event.pixel, (f) => f, {
+      hitTolerance: 8,
+      layerFilter: (layer) => layer === shelterLayer.layer,
+    }) as Feature | undefined;
+    setEmphasised(feature ?? null);
+    redraw();
+    if (!feature) return;
+    const card = list.querySelector<HTMLElement>(`[data-shelter-id="${CSS.escape(String(feature.get('id')))}"]`);
+    list.querySelectorAll('.picked').forEach((el) => el.classList.remove('picked'));
+    card?.classList.add('picked');
+    card?.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+  });
+}
+
+function showOnMap(feature: Feature): void {
+  if (!map) return;
+  setEmphasised(feature);
+  map.getAllLayers().forEach((layer) => layer.changed());
+  const point = feature.getGeometry() as Point | undefined;
+  if (point) map.getView().animate({ center: point.getCoordinates(), zoom: 15, duration: 300 });
+  map.getTargetElement().scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+function renderList(): void {
+  const shown = shelters.filter(matches);
+  list.dataset.visibleCount = String(shown.length);
+  list.replaceChildren(...shown.map((f) => shelterCard(f, () => showOnMap(f))));
+  if (shelters.length > 0 && shown.length === 0) list.append(h('li', { class: 'empty' }, t('noSitesForHazard')));
+  byId('shown-count').textContent = shelters.length > 0 ? t('sitesShown', { n: shown.length }) : '';
+}
+
+function mountHazardFilter(fieldset: HTMLElement): void {
+  const options: Filter[] = ['all', ...hazards];
+  for (const option of options) {
+    const input = h('input', { type: 'radio', name: 'hazard', value: option, id: `filter-${option}` });
+    input.checked = option === filter;
+    input.addEventListener('change', () => {
+      filter = option;
+      renderList();
+      redrawShelters();
+    });
+    const text = h('span', { 'data-i18n': option === 'all' ? 'filter.all' : `hazard.${option}` });
+    const label = h('label', { for: input.id }, text);
+    if (option !== 'all') label.insertAdjacentHTML('afterbegin', hazardIcon(option));
+    fieldset.append(h('div', { class: 'filter-option' }, input, label));
+  }
+  applyStaticText(fieldset);
+}

@@ -1,0 +1,26 @@
+import { defineConfig } from 'vite';
+
+// Two pages: the HQ map (served at / to signed-in staff) and the public shelter view (served at /public).
+// Input paths are relative to this folder, Vite's root.
+export default defineConfig({
+  base: '/',
+  build: {
+    outDir: '../src/Bousai.Server/wwwroot',
+    emptyOutDir: true,
+    rolldownOptions: {
+      input: {
+        index: 'index.html',
+        public: 'public.html',
+      },
+      output: {
+        // Code both pages use goes to two named chunks the browser caches across pages.
+        codeSplitting: {
+          groups: [
+            { name: 'ol', test: /node_modules[\\/]ol[\\/]/ },
+            { name: 'shared', test: /[\\/]src[\\/](?!hq[\\/]|public[\\/]|styles[\\/])/ },
+          ],
+        },
+      },
+    },
+  },
+});
