@@ -184,15 +184,13 @@ const en: Messages = {
 export type Lang = 'ja' | 'en';
 
 const messages: Record<Lang, Messages> = { ja, en };
-const storageKey = 'bousai.lang';
+// A cookie rather than localStorage: the server-rendered login page reads the same choice.
+const cookieName = 'bousai.lang';
 const listeners: Array<(lang: Lang) => void> = [];
 
 function storedLang(): Lang {
-  try {
-    return localStorage.getItem(storageKey) === 'en' ? 'en' : 'ja';
-  } catch {
-    return 'ja'; // storage can be blocked (private mode); Japanese is the default anyway
-  }
+  const match = document.cookie.match(/(?:^|;\s*)bousai\.lang=(ja|en)/);
+  return match?.[1] === 'en' ? 'en' : 'ja';
 }
 
 let current: Lang = storedLang();
@@ -222,11 +220,7 @@ export function onLangChange(listener: (lang: Lang) => void): void {
 
 export function setLang(next: Lang): void {
   current = next;
-  try {
-    localStorage.setItem(storageKey, next);
-  } catch {
-    // not persisted; the switch still works for this page view
-  }
+  document.cookie = `${cookieName}=${next}; path=/; max-age=31536000; samesite=lax`;
   applyStaticText(document);
   listeners.forEach((listener) => listener(next));
 }

@@ -96,9 +96,9 @@ public static class AccountEndpoints
         {
             case SignInResult.LockedOut:
                 return LoginPage.Render(http, antiforgery, lang, form.ReturnUrl, LoginMessage.Locked(attempt.LockedUntil!.Value),
-                    StatusCodes.Status423Locked);
+                    StatusCodes.Status423Locked, form.UserName);
             case SignInResult.WrongCredentials:
-                return LoginPage.Render(http, antiforgery, lang, form.ReturnUrl, LoginMessage.Wrong, StatusCodes.Status401Unauthorized);
+                return LoginPage.Render(http, antiforgery, lang, form.ReturnUrl, LoginMessage.Wrong, StatusCodes.Status401Unauthorized, form.UserName);
         }
 
         var account = attempt.Account!;

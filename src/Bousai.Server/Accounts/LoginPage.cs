@@ -27,7 +27,8 @@ public static class LoginPage
         return lang == "en" ? "en" : "ja";
     }
 
-    public static ContentHttpResult Render(HttpContext http, IAntiforgery antiforgery, string lang, string? returnUrl, LoginMessage? message, int status)
+    public static ContentHttpResult Render(HttpContext http, IAntiforgery antiforgery, string lang, string? returnUrl, LoginMessage? message, int status,
+        string? userName = null)
     {
         http.Response.Cookies.Append(LanguageCookie, lang, new CookieOptions { SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365) });
         var tokens = antiforgery.GetAndStoreTokens(http);
@@ -66,9 +67,9 @@ public static class LoginPage
                 <input type="hidden" name="returnUrl" value="{{WebUtility.HtmlEncode(returnUrl ?? "/")}}">
                 <input type="hidden" name="lang" value="{{lang}}">
                 <label for="userName">{{T("ユーザー名", "User name")}}</label>
-                <input id="userName" name="userName" autocomplete="username" autocapitalize="none" required autofocus>
+                <input id="userName" name="userName" value="{{WebUtility.HtmlEncode(userName ?? "")}}" autocomplete="username" autocapitalize="none" required{{(userName is null ? " autofocus" : "")}}>
                 <label for="password">{{T("パスワード", "Password")}}</label>
-                <input id="password" name="password" type="password" autocomplete="current-password" required>
+                <input id="password" name="password" type="password" autocomplete="current-password" required{{(userName is null ? "" : " autofocus")}}>
                 <button type="submit">{{T("ログイン", "Sign in")}}</button>
               </form>
               <p class="public"><a href="/public">{{T("住民の方：避難所の情報はこちら（ログイン不要）", "Residents: shelter information (no sign-in)")}}</a></p>
