@@ -124,8 +124,9 @@ public static class Commands
             return Usage("user add needs NAME, --role and --name");
         }
 
-        var generated = Environment.GetEnvironmentVariable("BOUSAI_PASSWORD") is not { Length: > 0 } given;
-        var password = generated ? GeneratePassword() : Environment.GetEnvironmentVariable("BOUSAI_PASSWORD")!;
+        var given = Environment.GetEnvironmentVariable("BOUSAI_PASSWORD");
+        var generated = string.IsNullOrEmpty(given);
+        var password = generated ? GeneratePassword() : given!;
         var account = await services.GetRequiredService<StaffAccounts>().SaveAsync(
             new NewStaffAccount(userName, displayName, role, password, Options(args, "--shelter")), Actor, replaceExisting: false, CancellationToken.None);
         Console.WriteLine($"Created {account.UserName} ({Roles.NameJa(account.Role)} / {account.Role})" + (generated ? $", password: {password}" : ""));

@@ -30,6 +30,28 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
         await ((IAsyncLifetime)_app).DisposeAsync();
     }
 
+    /// <summary>Waits for the page to say its map is drawn; on failure, the browser's console, failed requests and a screenshot explain why.</summary>
+    private static async Task WaitForMapAsync(IPage page, string name)
+    {
+        var log = new List<string>();
+        page.Console += (_, message) => log.Add($"console {message.Type}: {message.Text}");
+        page.PageError += (_, error) => log.Add($"page error: {error}");
+        page.RequestFailed += (_, request) => log.Add($"request failed: {request.Url} {request.Failure}");
+        page.Response += (_, response) => { if (response.Status >= 400) log.Add($"HTTP {response.Status}: {response.Url}"); };
+        try
+        {
+            await page.WaitForSelectorAsync("body[data-map-ready='true']",
+                new PageWaitForSelectorOptions { Timeout = 60_000, State = WaitForSelectorState.Attached });
+        }
+        catch (TimeoutException)
+        {
+            Directory.CreateDirectory(Repository.Output);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, name + "-not-ready.png") });
+            var body = await page.Locator("body").InnerTextAsync();
+            Assert.Fail($"The map at {page.Url} never became ready.\n{string.Join("\n", log)}\nPage text: {body[..Math.Min(body.Length, 500)]}");
+        }
+    }
+
     [Fact]
     public async Task Staff_sign_in_and_the_HQ_map_draws_all_24_shelters()
     {
@@ -41,7 +63,7 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
         await page.GetByLabel("パスワード").FillAsync(BousaiApp.Password);
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "ログイン" }).ClickAsync();
 
-        await page.WaitForSelectorAsync("body[data-map-ready='true']", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        await WaitForMapAsync(page, "hq-map");
         var shelters = page.Locator("[data-layer='shelters'][data-feature-count]").First;
         Assert.Equal("24", await shelters.GetAttributeAsync("data-feature-count"));
         Assert.Contains("hq テスト", await page.Locator("body").InnerTextAsync());
@@ -69,7 +91,7 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 360, Height = 640 } });
         await page.GotoAsync(new Uri(_app.BaseAddress, "/public").ToString());
 
-        await page.WaitForSelectorAsync("body[data-map-ready='true']", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        await WaitForMapAsync(page, "public-phone");
         Assert.Equal("24", await page.Locator("[data-layer='shelters'][data-feature-count]").First.GetAttributeAsync("data-feature-count"));
         Assert.Contains("高畠小学校", await page.Locator("body").InnerTextAsync());
 
