@@ -9,6 +9,7 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
     private readonly BousaiApp _app = BousaiApp.OnKestrel();
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
+    private readonly List<string> _log = [];
 
     public async Task InitializeAsync()
     {
@@ -30,14 +31,20 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
         await ((IAsyncLifetime)_app).DisposeAsync();
     }
 
-    /// <summary>Waits for the page to say its map is drawn; on failure, the browser's console, failed requests and a screenshot explain why.</summary>
-    private static async Task WaitForMapAsync(IPage page, string name)
+    /// <summary>A page whose console, errors and failed requests are kept to explain a failure.</summary>
+    private async Task<IPage> OpenPageAsync(int width, int height)
     {
-        var log = new List<string>();
-        page.Console += (_, message) => log.Add($"console {message.Type}: {message.Text}");
-        page.PageError += (_, error) => log.Add($"page error: {error}");
-        page.RequestFailed += (_, request) => log.Add($"request failed: {request.Url} {request.Failure}");
-        page.Response += (_, response) => { if (response.Status >= 400) log.Add($"HTTP {response.Status}: {response.Url}"); };
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        page.Console += (_, message) => _log.Add($"console {message.Type}: {message.Text}");
+        page.PageError += (_, error) => _log.Add($"page error: {error}");
+        page.RequestFailed += (_, request) => _log.Add($"request failed: {request.Url} {request.Failure}");
+        page.Response += (_, response) => { if (response.Status >= 400) _log.Add($"HTTP {response.Status}: {response.Url}"); };
+        return page;
+    }
+
+    /// <summary>Waits for the page to say its map is drawn; on failure, the log and a screenshot explain why.</summary>
+    private async Task WaitForMapAsync(IPage page, string name)
+    {
         try
         {
             await page.WaitForSelectorAsync("body[data-map-ready='true']",
@@ -48,14 +55,14 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
             Directory.CreateDirectory(Repository.Output);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, name + "-not-ready.png") });
             var body = await page.Locator("body").InnerTextAsync();
-            Assert.Fail($"The map at {page.Url} never became ready.\n{string.Join("\n", log)}\nPage text: {body[..Math.Min(body.Length, 500)]}");
+            Assert.Fail($"The map at {page.Url} never became ready.\n{string.Join("\n", _log)}\nPage text: {body[..Math.Min(body.Length, 500)]}");
         }
     }
 
     [Fact]
     public async Task Staff_sign_in_and_the_HQ_map_draws_all_24_shelters()
     {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 768 } });
+        var page = await OpenPageAsync(1366, 768);
         await page.GotoAsync(new Uri(_app.BaseAddress, "/").ToString());
 
         Assert.EndsWith("/login?returnUrl=%2F", page.Url);
@@ -88,7 +95,7 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
     [Fact]
     public async Task Residents_see_the_shelters_on_a_phone_without_signing_in()
     {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 360, Height = 640 } });
+        var page = await OpenPageAsync(360, 640);
         await page.GotoAsync(new Uri(_app.BaseAddress, "/public").ToString());
 
         await WaitForMapAsync(page, "public-phone");
