@@ -1,5 +1,9 @@
 import { defineConfig } from 'vite';
 
+// This project's own sources, by absolute path: a pattern like /src/ would also match the folder the
+// repository was cloned into.
+const sources = decodeURIComponent(new URL('./src/', import.meta.url).pathname).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 // Two pages: the HQ map (served at / to signed-in staff) and the public shelter view (served at /public).
 // Input paths are relative to this folder, Vite's root.
 export default defineConfig({
@@ -17,7 +21,7 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'ol', test: /node_modules[\\/]ol[\\/]/ },
-            { name: 'shared', test: /[\\/]src[\\/](?!hq[\\/]|public[\\/]|styles[\\/])/ },
+            { name: 'shared', test: new RegExp(`^${sources}(?!hq/|public/|styles/)`) },
           ],
         },
       },

@@ -164,7 +164,7 @@ public static partial class SourceFeatures
                 featureRead?.Invoke(++index);
             }
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or FileNotFoundException or NotSupportedException)
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or NotSupportedException)
         {
             throw new GeodataImportException([new ImportProblem(index, null, $"The shapefile cannot be read at feature {index}: {e.Message}")]);
         }
