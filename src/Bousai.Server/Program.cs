@@ -23,7 +23,6 @@ await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseDefaultFiles(new DefaultFilesOptions { DefaultFileNames = [] });
 app.UseStaticFiles();
 app.UseHttpMetrics();
 app.UseAuthentication();

@@ -84,21 +84,20 @@ public static class AccountEndpoints
     private static async Task<IResult> SignInAsync([FromForm] string? userName, [FromForm] string? password, [FromForm] string? returnUrl,
         [FromForm] string? lang, HttpContext http, IAntiforgery antiforgery, StaffAccounts accounts, CancellationToken ct)
     {
-        var form = new { UserName = userName, Password = password, ReturnUrl = returnUrl };
         lang = LoginPage.Language(http, lang);
-        if (string.IsNullOrWhiteSpace(form.UserName) || string.IsNullOrEmpty(form.Password))
+        if (string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password))
         {
-            return LoginPage.Render(http, antiforgery, lang, form.ReturnUrl, LoginMessage.Missing, StatusCodes.Status400BadRequest);
+            return LoginPage.Render(http, antiforgery, lang, returnUrl, LoginMessage.Missing, StatusCodes.Status400BadRequest);
         }
 
-        var attempt = await accounts.SignInAsync(form.UserName.Trim().ToLowerInvariant(), form.Password, ct);
+        var attempt = await accounts.SignInAsync(userName.Trim().ToLowerInvariant(), password, ct);
         switch (attempt.Result)
         {
             case SignInResult.LockedOut:
-                return LoginPage.Render(http, antiforgery, lang, form.ReturnUrl, LoginMessage.Locked(attempt.LockedUntil!.Value),
-                    StatusCodes.Status423Locked, form.UserName);
+                return LoginPage.Render(http, antiforgery, lang, returnUrl, LoginMessage.Locked(attempt.LockedUntil!.Value),
+                    StatusCodes.Status423Locked, userName);
             case SignInResult.WrongCredentials:
-                return LoginPage.Render(http, antiforgery, lang, form.ReturnUrl, LoginMessage.Wrong, StatusCodes.Status401Unauthorized, form.UserName);
+                return LoginPage.Render(http, antiforgery, lang, returnUrl, LoginMessage.Wrong, StatusCodes.Status401Unauthorized, userName);
         }
 
         var account = attempt.Account!;
@@ -111,7 +110,7 @@ public static class AccountEndpoints
             .. account.ShelterIds.Select(id => new Claim(ShelterClaim, id)),
         ], CookieAuthenticationDefaults.AuthenticationScheme);
         await http.SignInAsync(new ClaimsPrincipal(identity));
-        return TypedResults.LocalRedirect(IsLocal(form.ReturnUrl) ? form.ReturnUrl! : "/");
+        return TypedResults.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
     }
 
     private static async Task<RedirectHttpResult> SignOutAsync(HttpContext http, CancellationToken cancellationToken)

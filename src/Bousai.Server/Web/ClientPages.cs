@@ -22,7 +22,7 @@ public static class ClientPages
 
     public static IEndpointRouteBuilder MapClientPages(this IEndpointRouteBuilder routes, IWebHostEnvironment environment)
     {
-        routes.MapGet("/", (HttpContext http) => Page(environment, "index.html")).RequireAuthorization(AccountEndpoints.StaffPolicy).ExcludeFromDescription();
+        routes.MapGet("/", () => Page(environment, "index.html")).RequireAuthorization(AccountEndpoints.StaffPolicy).ExcludeFromDescription();
         routes.MapGet("/public", () => Page(environment, "public.html")).AllowAnonymous().ExcludeFromDescription();
         routes.MapGet("/api/config", (IOptions<MapOptions> map) =>
                 TypedResults.Ok(new ClientConfig(new Basemap(map.Value.BasemapUrl, map.Value.BasemapAttribution), map.Value.Center, map.Value.Zoom)))
