@@ -189,8 +189,8 @@ const cookieName = 'bousai.lang';
 const listeners: Array<(lang: Lang) => void> = [];
 
 function storedLang(): Lang {
-  const match = document.cookie.match(/(?:^|;\s*)bousai\.lang=(ja|en)/);
-  return match?.[1] === 'en' ? 'en' : 'ja';
+  const value = document.cookie.split('; ').find((c) => c.startsWith(`${cookieName}=`))?.slice(cookieName.length + 1);
+  return value === 'en' ? 'en' : 'ja';
 }
 
 let current: Lang = storedLang();

@@ -7,7 +7,8 @@ public static class Repository
     public static string Geodata(string file) => Path.Combine(Root, "geodata", file);
 
     /// <summary>Where tests leave artefacts worth looking at (screenshots); ./bousai test points it at TestResults/.</summary>
-    public static string Output { get; } = Environment.GetEnvironmentVariable("BOUSAI_TEST_OUTPUT") ?? Path.Combine(Root, "TestResults");
+    public static string Output { get; } = Directory.CreateDirectory(
+        Environment.GetEnvironmentVariable("BOUSAI_TEST_OUTPUT") ?? Path.Combine(Root, "TestResults")).FullName;
 
     private static string FindRoot()
     {

@@ -52,7 +52,6 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
         }
         catch (TimeoutException)
         {
-            Directory.CreateDirectory(Repository.Output);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, name + "-not-ready.png") });
             var body = await page.Locator("body").InnerTextAsync();
             Assert.Fail($"The map at {page.Url} never became ready.\n{string.Join("\n", _log)}\nPage text: {body[..Math.Min(body.Length, 500)]}");
@@ -88,7 +87,6 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
             """);
         Assert.True(colours > 20, $"the map canvas shows only {colours} colours");
 
-        Directory.CreateDirectory(Repository.Output);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, "hq-map.png") });
     }
 
@@ -102,7 +100,6 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
         Assert.Equal("24", await page.Locator("[data-layer='shelters'][data-feature-count]").First.GetAttributeAsync("data-feature-count"));
         Assert.Contains("高畠小学校", await page.Locator("body").InnerTextAsync());
 
-        Directory.CreateDirectory(Repository.Output);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, "public-phone.png"), FullPage = true });
     }
 }
