@@ -12,6 +12,7 @@
 ARG NODE_IMAGE=node:20
 ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
 ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0
+ARG SIM_RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime:10.0
 
 # ---------------------------------------------------------------- web client (web/ → wwwroot)
 # The output is plain files, so this stage runs on the build machine's own platform even for other targets.
@@ -43,7 +44,24 @@ RUN --mount=type=cache,id=bousai-nuget,target=/root/.nuget/packages \
 # The shipped geodata, imported by `setup --geodata /app/geodata`.
 COPY geodata/ /app/publish/geodata/
 
-# ---------------------------------------------------------------- runtime
+# ---------------------------------------------------------------- sensor simulator (target: sensors-sim)
+FROM --platform=$BUILDPLATFORM ${SDK_IMAGE} AS sim-build
+WORKDIR /src
+COPY Directory.Build.props Directory.Packages.props ./
+COPY sensors-sim/ sensors-sim/
+RUN --mount=type=cache,id=bousai-nuget,target=/root/.nuget/packages \
+    dotnet publish sensors-sim/Bousai.SensorsSim/Bousai.SensorsSim.csproj -c Release \
+      -o /app/publish -p:UseAppHost=false -nologo
+# The stations it speaks for: the same file the server imports (default --stations path).
+COPY geodata/stations.geojson /app/publish/geodata/
+
+FROM ${SIM_RUNTIME_IMAGE} AS sensors-sim
+WORKDIR /app
+COPY --from=sim-build /app/publish/ ./
+USER $APP_UID
+ENTRYPOINT ["dotnet", "Bousai.SensorsSim.dll"]
+
+# ---------------------------------------------------------------- runtime (the default target: the server)
 FROM ${RUNTIME_IMAGE} AS runtime
 WORKDIR /app
 # Urls overrides the 127.0.0.1:5080 of appsettings.json; an empty ASPNETCORE_HTTP_PORTS (set to 8080 by the
