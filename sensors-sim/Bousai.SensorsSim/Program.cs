@@ -40,7 +40,7 @@ try
 
     return 0;
 }
-catch (Exception e) when (e is ArgumentException or FormatException or FileNotFoundException or BrokerRefusedException
+catch (Exception e) when (e is ArgumentException or FormatException or IOException or BrokerRefusedException
                                or MQTTnet.Exceptions.MqttCommunicationException)
 {
     Console.Error.WriteLine($"sensors-sim: {e.Message}");
