@@ -1,7 +1,12 @@
 using Bousai.Server;
 using Bousai.Server.Accounts;
+using Bousai.Server.Alerts;
+using Bousai.Server.Evacuation;
 using Bousai.Server.Geodata;
 using Bousai.Server.Health;
+using Bousai.Server.Live;
+using Bousai.Server.Reports;
+using Bousai.Server.Shelters;
 using Bousai.Server.Store;
 using Bousai.Server.Web;
 using Prometheus;
@@ -15,6 +20,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddBousaiCore();
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.Configure<MapOptions>(builder.Configuration.GetSection("Map"));
+builder.Services.AddLive(builder.Configuration);
+builder.Services.ConfigureHttpJsonOptions(options => BousaiJson.Configure(options.SerializerOptions));
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 
@@ -34,6 +41,11 @@ app.MapHealth();
 app.MapMetrics("/metrics");
 app.MapAccountApi();
 app.MapLayerApi();
+app.MapShelterStatusApi();
+app.MapEvacuationApi();
+app.MapFieldReportApi();
+app.MapAlertApi();
+app.MapLiveHubs();
 app.MapClientPages(app.Environment);
 
 app.Run();

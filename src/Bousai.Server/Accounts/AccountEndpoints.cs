@@ -12,6 +12,7 @@ public static class AccountEndpoints
 {
     public const string StaffPolicy = "staff";
     public const string AdminPolicy = "admin";
+    public const string HqPolicy = "hq";
     private const string ShelterClaim = "bousai:shelter";
 
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
@@ -36,7 +37,8 @@ public static class AccountEndpoints
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(StaffPolicy, policy => policy.RequireRole(Roles.Staff))
-            .AddPolicy(AdminPolicy, policy => policy.RequireRole(Roles.Administrators));
+            .AddPolicy(AdminPolicy, policy => policy.RequireRole(Roles.Administrators))
+            .AddPolicy(HqPolicy, policy => policy.RequireRole(Roles.Hq));
         return services;
     }
 
@@ -74,8 +76,11 @@ public static class AccountEndpoints
     {
         var role = user.FindFirstValue(ClaimTypes.Role)!;
         return TypedResults.Ok(new Profile(user.Identity!.Name!, user.FindFirstValue(ClaimTypes.GivenName)!, role, Roles.NameJa(role),
-            user.FindAll(ShelterClaim).Select(c => c.Value).ToList()));
+            ShelterIds(user)));
     }
+
+    /// <summary>The shelters a shelter-staff account is responsible for.</summary>
+    public static IReadOnlyList<string> ShelterIds(ClaimsPrincipal user) => user.FindAll(ShelterClaim).Select(c => c.Value).ToList();
 
     private static ContentHttpResult LoginPageAsync(HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? lang) =>
         LoginPage.Render(http, antiforgery, LoginPage.Language(http, lang), returnUrl, message: null, StatusCodes.Status200OK);

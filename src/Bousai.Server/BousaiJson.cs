@@ -1,0 +1,19 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Bousai.Server;
+
+/// <summary>The one JSON configuration: HTTP APIs, SignalR hubs and the situation event log all use it.</summary>
+public static class BousaiJson
+{
+    public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
+    {
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        // jsonb stores object keys in its own order, so the "kind" discriminator is not always first.
+        options.AllowOutOfOrderMetadataProperties = true;
+        return options;
+    }
+}

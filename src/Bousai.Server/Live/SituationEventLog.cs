@@ -1,0 +1,91 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Bousai.Server.Live;
+
+/// <summary>
+/// The situation event log in PostgreSQL. Appending takes the next number from the single-row counter, whose row lock
+/// is held until the transaction ends: numbers are handed out in commit order and a rolled-back change returns its
+/// number, so the log has no gaps and a reader that has seen N has seen everything up to N.
+/// </summary>
+public static class SituationEventLog
+{
+    /// <summary>Appends an event inside the caller's transaction (the one that makes the change) and returns it numbered.</summary>
+    public static async Task<T> AppendAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, T change,
+        CancellationToken cancellationToken) where T : SituationEvent
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            WITH next AS (UPDATE situation_event_sequence SET last_seq = last_seq + 1 RETURNING last_seq)
+            INSERT INTO situation_events (seq, occurred_at, kind, payload)
+            SELECT last_seq, $1, $2, $3 FROM next
+            RETURNING seq
+            """, connection, transaction);
+        command.Parameters.AddWithValue(change.At);
+        command.Parameters.AddWithValue(Kind(change));
+        command.Parameters.Add(new NpgsqlParameter { Value = Payload(change), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        var seq = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        return change with { Seq = seq };
+    }
+
+    /// <summary>Up to <paramref name="limit"/> events after <paramref name="after"/>, in order.</summary>
+    public static async Task<IReadOnlyList<SituationEvent>> ReadAfterAsync(NpgsqlDataSource db, long after, int limit,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await ReadAfterAsync(connection, null, after, limit, cancellationToken);
+    }
+
+    public static async Task<IReadOnlyList<SituationEvent>> ReadAfterAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        long after, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT seq, occurred_at, payload FROM situation_events WHERE seq > $1 ORDER BY seq LIMIT $2", connection, transaction);
+        command.Parameters.AddWithValue(after);
+        command.Parameters.AddWithValue(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<SituationEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var change = JsonSerializer.Deserialize<SituationEvent>(reader.GetString(2), BousaiJson.Options)!;
+            events.Add(change with { Seq = reader.GetInt64(0), At = reader.GetFieldValue<DateTimeOffset>(1) });
+        }
+
+        return events;
+    }
+
+    /// <summary>The last number handed out, and the oldest event still kept (last + 1 when the log is empty).</summary>
+    public static async Task<LogExtent> ExtentAsync(NpgsqlDataSource db, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand(
+            """
+            SELECT s.last_seq, coalesce((SELECT min(seq) FROM situation_events), s.last_seq + 1)
+            FROM situation_event_sequence s
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new LogExtent(reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    /// <summary>Forgets events that occurred before <paramref name="before"/>. Clients older than that reload a snapshot.</summary>
+    public static async Task<int> PruneAsync(NpgsqlDataSource db, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("DELETE FROM situation_events WHERE occurred_at < $1");
+        command.Parameters.AddWithValue(before);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static string Payload(SituationEvent change) =>
+        JsonSerializer.Serialize(change with { Seq = 0, At = default }, BousaiJson.Options);
+
+    private static readonly IReadOnlyDictionary<Type, string> Kinds = typeof(SituationEvent)
+        .GetCustomAttributes(typeof(JsonDerivedTypeAttribute), inherit: false)
+        .Cast<JsonDerivedTypeAttribute>()
+        .ToDictionary(a => a.DerivedType, a => (string)a.TypeDiscriminator!);
+
+    private static string Kind(SituationEvent change) => Kinds[change.GetType()];
+}
+
+public readonly record struct LogExtent(long LastSeq, long OldestKept);

@@ -1,0 +1,86 @@
+using System.Text.Json.Serialization;
+using Bousai.Server.Alerts;
+using Bousai.Server.Evacuation;
+using Bousai.Server.Reports;
+using Bousai.Server.Sensors;
+using Bousai.Server.Shelters;
+
+namespace Bousai.Server.Live;
+
+/// <summary>
+/// One change of the situation, as logged in situation_events and pushed by the hubs. Seq is gap-free and strictly
+/// increasing across every server instance; At is when the change was committed by the server.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(StationReadingChanged), "station_reading_changed")]
+[JsonDerivedType(typeof(FieldReportSubmitted), "field_report_submitted")]
+[JsonDerivedType(typeof(FieldReportUpdated), "field_report_updated")]
+[JsonDerivedType(typeof(FieldReportWithdrawn), "field_report_withdrawn")]
+[JsonDerivedType(typeof(ShelterStatusChanged), "shelter_status_changed")]
+[JsonDerivedType(typeof(AlertRaised), "alert_raised")]
+[JsonDerivedType(typeof(AlertAcknowledged), "alert_acknowledged")]
+[JsonDerivedType(typeof(AlertCleared), "alert_cleared")]
+[JsonDerivedType(typeof(DistrictEvacuationLevelChanged), "district_evacuation_level_changed")]
+public abstract record SituationEvent
+{
+    public long Seq { get; init; }
+
+    public DateTimeOffset At { get; init; }
+
+    /// <summary>What residents may see of this change on the public hub, or null when it is for staff only.</summary>
+    public abstract SituationEvent? ForPublic();
+}
+
+/// <summary>A gauge's latest reading changed. Several in a row for one gauge are coalesced for each client (latest wins).</summary>
+public sealed record StationReadingChanged(StationReading Reading) : SituationEvent
+{
+    public override SituationEvent ForPublic() => this;
+}
+
+public sealed record FieldReportSubmitted(FieldReport Report) : SituationEvent
+{
+    public override SituationEvent? ForPublic() => Report.Verified ? this with { Report = Report.ForPublic() } : null;
+}
+
+public sealed record FieldReportUpdated(FieldReport Report, bool WasVerified, string? UpdatedBy) : SituationEvent
+{
+    public override SituationEvent? ForPublic() => (Report.Verified, WasVerified) switch
+    {
+        (true, _) => this with { Report = Report.ForPublic(), UpdatedBy = null },
+        (false, true) => new FieldReportWithdrawn(Report.ReportId) { Seq = Seq, At = At },
+        _ => null,
+    };
+}
+
+/// <summary>Public only: a report residents could see is no longer verified, so it leaves the public map.</summary>
+public sealed record FieldReportWithdrawn(long ReportId) : SituationEvent
+{
+    public override SituationEvent ForPublic() => this;
+}
+
+/// <summary>A shelter opened, closed, or its head count or full declaration changed.</summary>
+public sealed record ShelterStatusChanged(ShelterState Shelter) : SituationEvent
+{
+    public override SituationEvent ForPublic() => this with { Shelter = Shelter.ForPublic() };
+}
+
+public sealed record AlertRaised(AlertState Alert) : SituationEvent
+{
+    public override SituationEvent? ForPublic() => null;
+}
+
+public sealed record AlertAcknowledged(long AlertId, string AcknowledgedBy) : SituationEvent
+{
+    public override SituationEvent? ForPublic() => null;
+}
+
+public sealed record AlertCleared(long AlertId, string ClearedBy, string? Note) : SituationEvent
+{
+    public override SituationEvent? ForPublic() => null;
+}
+
+/// <summary>The town issued, raised, lowered or lifted (level 0) a district's 警戒レベル.</summary>
+public sealed record DistrictEvacuationLevelChanged(DistrictEvacuation District, int PreviousLevel) : SituationEvent
+{
+    public override SituationEvent ForPublic() => this with { District = District.ForPublic() };
+}

@@ -1,0 +1,43 @@
+using Bousai.Server.Accounts;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Bousai.Server.Live;
+
+/// <summary>/hubs/situation: every event, for signed-in staff.</summary>
+[Authorize(Policy = AccountEndpoints.StaffPolicy)]
+public sealed class SituationHub(SituationFeed feed) : Hub
+{
+    /// <summary>Streams a snapshot (when <paramref name="after"/> is null) and then every event after it, in order.</summary>
+    public IAsyncEnumerable<SituationMessage> Follow(long? after, CancellationToken cancellationToken) =>
+        feed.FollowAsync(Audience.Staff, after, cancellationToken);
+}
+
+/// <summary>/hubs/public: public-safe projections, for anyone.</summary>
+[AllowAnonymous]
+public sealed class PublicSituationHub(SituationFeed feed) : Hub
+{
+    public IAsyncEnumerable<SituationMessage> Follow(long? after, CancellationToken cancellationToken) =>
+        feed.FollowAsync(Audience.Public, after, cancellationToken);
+}
+
+public static class LiveRegistration
+{
+    public static IServiceCollection AddLive(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<LiveOptions>(configuration.GetSection("Live"));
+        services.AddSingleton<SituationSnapshots>();
+        services.AddSingleton<SituationFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<SituationFeed>());
+        services.AddHostedService<SituationLogPruner>();
+        services.AddSignalR().AddJsonProtocol(options => BousaiJson.Configure(options.PayloadSerializerOptions));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapLiveHubs(this IEndpointRouteBuilder routes)
+    {
+        routes.MapHub<SituationHub>("/hubs/situation");
+        routes.MapHub<PublicSituationHub>("/hubs/public");
+        return routes;
+    }
+}

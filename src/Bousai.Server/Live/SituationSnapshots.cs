@@ -1,0 +1,57 @@
+using System.Data;
+using Bousai.Server.Alerts;
+using Bousai.Server.Evacuation;
+using Bousai.Server.Reports;
+using Bousai.Server.Sensors;
+using Bousai.Server.Shelters;
+using Npgsql;
+
+namespace Bousai.Server.Live;
+
+/// <summary>The whole situation as of event Seq: what a client starts from before it applies events after Seq.</summary>
+public sealed record SituationSnapshot(
+    long Seq,
+    DateTimeOffset At,
+    IReadOnlyList<ShelterState> Shelters,
+    IReadOnlyList<DistrictEvacuation> Districts,
+    IReadOnlyList<StationReading> Stations,
+    IReadOnlyList<FieldReport> Reports,
+    IReadOnlyList<AlertState> Alerts,
+    IReadOnlyList<SituationEvent> Recent);
+
+public sealed class SituationSnapshots(NpgsqlDataSource db, TimeProvider time)
+{
+    /// <summary>How many recent events staff get with a snapshot, for the activity list.</summary>
+    public const int RecentEvents = 50;
+
+    /// <summary>
+    /// Reads the state and the log position in one repeatable-read transaction. Every change writes its state and its
+    /// event in one transaction, so the state read is exactly the state after event Seq.
+    /// </summary>
+    public async Task<SituationSnapshot> LoadAsync(Audience audience, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        long seq;
+        await using (var position = new NpgsqlCommand("SELECT last_seq FROM situation_event_sequence", connection, transaction))
+        {
+            seq = (long)(await position.ExecuteScalarAsync(ct))!;
+        }
+
+        var isPublic = audience == Audience.Public;
+        var shelters = await ShelterStatusEndpoints.ReadAllAsync(connection, transaction, ct);
+        var districts = await EvacuationLevelEndpoints.ReadAllAsync(connection, transaction, ct);
+        var stations = await LatestReadings.ReadAsync(connection, transaction, ct);
+        var reports = await FieldReportEndpoints.ReadCurrentAsync(connection, transaction, verifiedOnly: isPublic, ct);
+        IReadOnlyList<AlertState> alerts = isPublic ? [] : await AlertEndpoints.ReadActiveAsync(connection, transaction, ct);
+        IReadOnlyList<SituationEvent> recent = isPublic
+            ? []
+            : await SituationEventLog.ReadAfterAsync(connection, transaction, Math.Max(0, seq - RecentEvents), RecentEvents, ct);
+        await transaction.CommitAsync(ct);
+
+        return isPublic
+            ? new SituationSnapshot(seq, time.GetUtcNow(), [.. shelters.Select(s => s.ForPublic())], [.. districts.Select(d => d.ForPublic())],
+                stations, [.. reports.Select(r => r.ForPublic())], alerts, recent)
+            : new SituationSnapshot(seq, time.GetUtcNow(), shelters, districts, stations, reports, alerts, recent);
+    }
+}
