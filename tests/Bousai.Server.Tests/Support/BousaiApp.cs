@@ -1,3 +1,4 @@
+using System.Net;
 using Bousai.Server.Accounts;
 using Bousai.Server.Geodata;
 using Microsoft.AspNetCore.Hosting;
@@ -12,19 +13,27 @@ namespace Bousai.Server.Tests.Support;
 public sealed class BousaiApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string Password = "correct-horse-battery";
-    private readonly TestDatabase _database = new();
+    private readonly TestDatabase _database;
     private readonly bool _kestrel;
+    private readonly bool _ownsDatabase;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
-    public BousaiApp() : this(kestrel: false) { }
+    public BousaiApp() : this(kestrel: false, database: null, settings: null) { }
 
-    private BousaiApp(bool kestrel)
+    private BousaiApp(bool kestrel, TestDatabase? database, IReadOnlyDictionary<string, string>? settings)
     {
         _kestrel = kestrel;
+        _ownsDatabase = database is null;
+        _database = database ?? new TestDatabase();
+        _settings = settings ?? new Dictionary<string, string>();
         if (kestrel) UseKestrel(0);
     }
 
-    /// <summary>A copy listening on a real loopback port, for the browser.</summary>
-    public static BousaiApp OnKestrel() => new(kestrel: true);
+    /// <summary>A copy listening on a real loopback port, for the browser and for hub clients.</summary>
+    public static BousaiApp OnKestrel(IReadOnlyDictionary<string, string>? settings = null) => new(kestrel: true, database: null, settings);
+
+    /// <summary>Another server instance on its own port sharing this one's database, as behind a load balancer.</summary>
+    public BousaiApp AnotherInstance() => new(kestrel: true, _database, _settings);
 
     public TestDatabase Database => _database;
 
@@ -41,10 +50,17 @@ public sealed class BousaiApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Map:BasemapUrl", "");
         builder.UseSetting("Accounts:MaxFailedAttempts", "3");
         builder.UseEnvironment("Production");
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
     }
 
     public async Task InitializeAsync()
     {
+        if (!_ownsDatabase)
+        {
+            StartServer();
+            return;
+        }
+
         await _database.InitializeAsync();
         if (_kestrel) StartServer(); else _ = Server;
         var importer = Services.GetRequiredService<GeodataImporter>();
@@ -62,7 +78,9 @@ public sealed class BousaiApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>An HTTP client that keeps cookies but does not follow redirects, so tests see them.</summary>
-    public HttpClient Client() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    public HttpClient Client() => _kestrel
+        ? new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = BaseAddress }
+        : CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
     public async Task<HttpClient> SignedInClientAsync(string userName)
     {
@@ -76,9 +94,23 @@ public sealed class BousaiApp : WebApplicationFactory<Program>, IAsyncLifetime
         return client;
     }
 
+    /// <summary>The session cookie of a signed-in staff member, for hub connections to the real port.</summary>
+    public async Task<CookieContainer> SignedInCookiesAsync(string userName)
+    {
+        var cookies = new CookieContainer();
+        using var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
+        var response = await client.SignInAsync(userName, Password);
+        if (response.StatusCode != System.Net.HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"Sign-in as {userName} failed: {(int)response.StatusCode}");
+        }
+
+        return cookies;
+    }
+
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
-        await _database.DisposeAsync();
+        if (_ownsDatabase) await _database.DisposeAsync();
     }
 }
