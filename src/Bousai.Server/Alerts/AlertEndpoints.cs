@@ -5,8 +5,8 @@ using Bousai.Server.Accounts;
 using Bousai.Server.Audit;
 using Bousai.Server.Live;
 using Bousai.Server.Store;
+using Bousai.Server.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace Bousai.Server.Alerts;
@@ -93,15 +93,15 @@ public static partial class AlertEndpoints
         return TypedResults.Created($"/api/alerts/{id}", saved);
     }
 
-    private static Task<Results<Ok<AlertState>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> AcknowledgeAsync(
+    private static Task<Results<Ok<AlertState>, ProblemHttpResult>> AcknowledgeAsync(
         long alertId, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider time, CancellationToken ct) =>
         MoveAsync(alertId, AlertStatus.Acknowledged, AlertLifecycle.CanAcknowledge, note: null, user, db, time, ct);
 
-    private static Task<Results<Ok<AlertState>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ClearAsync(
+    private static Task<Results<Ok<AlertState>, ProblemHttpResult>> ClearAsync(
         long alertId, AlertClearance? clearance, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider time, CancellationToken ct) =>
         MoveAsync(alertId, AlertStatus.Cleared, AlertLifecycle.CanClear, clearance?.Note?.Trim(), user, db, time, ct);
 
-    private static async Task<Results<Ok<AlertState>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> MoveAsync(
+    private static async Task<Results<Ok<AlertState>, ProblemHttpResult>> MoveAsync(
         long alertId, AlertStatus to, Func<AlertStatus, bool> allowed, string? note, ClaimsPrincipal user, NpgsqlDataSource db,
         TimeProvider time, CancellationToken ct)
     {
@@ -110,20 +110,12 @@ public static partial class AlertEndpoints
         var before = await ReadAsync(connection, transaction, "WHERE a.id = $1 FOR UPDATE OF a", alertId, ct);
         if (before.Count == 0)
         {
-            return TypedResults.NotFound(new ProblemDetails
-            {
-                Status = StatusCodes.Status404NotFound, Title = "No such alert", Detail = $"There is no alert {alertId}.",
-            });
+            return Problems.NotFound("No such alert", $"There is no alert {alertId}.");
         }
 
         if (!allowed(before[0].Status))
         {
-            return TypedResults.Conflict(new ProblemDetails
-            {
-                Status = StatusCodes.Status409Conflict,
-                Title = "The alert cannot move that way",
-                Detail = $"Alert {alertId} is {DbEnum.Name(before[0].Status)}; it cannot become {DbEnum.Name(to)}.",
-            });
+            return Problems.Conflict("The alert cannot move that way", $"Alert {alertId} is {DbEnum.Name(before[0].Status)}; it cannot become {DbEnum.Name(to)}.");
         }
 
         var now = time.GetUtcNow();

@@ -3,8 +3,8 @@ using Bousai.Domain.Alerts;
 using Bousai.Server.Accounts;
 using Bousai.Server.Audit;
 using Bousai.Server.Live;
+using Bousai.Server.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace Bousai.Server.Evacuation;
@@ -31,7 +31,7 @@ public static class EvacuationLevelEndpoints
         return routes;
     }
 
-    private static async Task<Results<Ok<DistrictEvacuation>, ValidationProblem, NotFound<ProblemDetails>>> IssueAsync(
+    private static async Task<Results<Ok<DistrictEvacuation>, ValidationProblem, ProblemHttpResult>> IssueAsync(
         string districtId, EvacuationLevelDecision decision, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -61,12 +61,7 @@ public static class EvacuationLevelEndpoints
             var found = await lookup.ExecuteScalarAsync(ct);
             if (found is null)
             {
-                return TypedResults.NotFound(new ProblemDetails
-                {
-                    Status = StatusCodes.Status404NotFound,
-                    Title = "No such district",
-                    Detail = $"There is no district with id '{districtId}'.",
-                });
+                return Problems.NotFound("No such district", $"There is no district with id '{districtId}'.");
             }
 
             previous = Convert.ToInt32(found);

@@ -4,8 +4,8 @@ using Bousai.Server.Accounts;
 using Bousai.Server.Audit;
 using Bousai.Server.Live;
 using Bousai.Server.Store;
+using Bousai.Server.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace Bousai.Server.Reports;
@@ -120,7 +120,7 @@ public static class FieldReportEndpoints
         return TypedResults.Created($"/api/reports/{id}", saved);
     }
 
-    private static async Task<Results<Ok<FieldReport>, ValidationProblem, NotFound<ProblemDetails>>> TriageAsync(
+    private static async Task<Results<Ok<FieldReport>, ValidationProblem, ProblemHttpResult>> TriageAsync(
         long reportId, FieldReportTriage triage, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         FieldReportStatus? status = null;
@@ -150,12 +150,7 @@ public static class FieldReportEndpoints
         var before = await ReadAsync(connection, transaction, "WHERE r.id = $1 FOR UPDATE OF r", reportId, ct);
         if (before.Count == 0)
         {
-            return TypedResults.NotFound(new ProblemDetails
-            {
-                Status = StatusCodes.Status404NotFound,
-                Title = "No such report",
-                Detail = $"There is no field report {reportId}.",
-            });
+            return Problems.NotFound("No such report", $"There is no field report {reportId}.");
         }
 
         var now = time.GetUtcNow();

@@ -4,8 +4,8 @@ using Bousai.Domain.Shelters;
 using Bousai.Server.Accounts;
 using Bousai.Server.Audit;
 using Bousai.Server.Live;
+using Bousai.Server.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace Bousai.Server.Shelters;
@@ -42,13 +42,12 @@ public static class ShelterStatusEndpoints
         return routes;
     }
 
-    private static async Task<Results<Ok<ShelterState>, ValidationProblem, ProblemHttpResult, NotFound<ProblemDetails>>> UpdateAsync(
+    private static async Task<Results<Ok<ShelterState>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         string shelterId, ShelterStatusUpdate update, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         if (!MayUpdate(user, shelterId))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed for your role",
-                detail: "Only HQ and this shelter's own staff may change its status.");
+            return Problems.Forbidden("Only HQ and this shelter's own staff may change its status.");
         }
 
         var errors = new Dictionary<string, string[]>();
@@ -64,7 +63,7 @@ public static class ShelterStatusEndpoints
         {
             lookup.Parameters.AddWithValue(shelterId);
             var found = await lookup.ExecuteScalarAsync(ct);
-            if (found is null) return NotFound(shelterId);
+            if (found is null) return Problems.NotFound("No such shelter", $"There is no shelter with id '{shelterId}'.");
             capacity = found as int?;
         }
 
@@ -130,11 +129,4 @@ public static class ShelterStatusEndpoints
 
     private static bool MayUpdate(ClaimsPrincipal user, string shelterId) =>
         user.IsInRole(Roles.Hq) || (user.IsInRole(Roles.Shelter) && AccountEndpoints.ShelterIds(user).Contains(shelterId));
-
-    private static NotFound<ProblemDetails> NotFound(string shelterId) => TypedResults.NotFound(new ProblemDetails
-    {
-        Status = StatusCodes.Status404NotFound,
-        Title = "No such shelter",
-        Detail = $"There is no shelter with id '{shelterId}'.",
-    });
 }
