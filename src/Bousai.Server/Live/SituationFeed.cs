@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
+using Bousai.Server.Store;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Prometheus;
 
 namespace Bousai.Server.Live;
 
@@ -17,6 +19,9 @@ public sealed class SituationFeed(
     ILogger<SituationFeed> logger) : BackgroundService
 {
     private const int RelayChunk = 1_000;
+    private static readonly Gauge Followers = Metrics.CreateGauge("bousai_live_followers", "Hub clients following the situation now.", "audience");
+    private static readonly Counter Resyncs = Metrics.CreateCounter("bousai_live_resyncs_total", "Clients told to reload a snapshot.", "reason");
+    private static readonly Gauge RelayedSeq = Metrics.CreateGauge("bousai_live_relayed_seq", "The last situation event this instance relayed.");
     private readonly LiveOptions _options = options.Value;
     private readonly Lock _gate = new();
     private readonly SituationEvent?[] _recent = new SituationEvent?[options.Value.RecentEventsKept];
@@ -39,10 +44,13 @@ public sealed class SituationFeed(
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await _started.Task.WaitAsync(cancellationToken);
+        using var following = Followers.WithLabels(DbEnum.Name(audience)).TrackInProgress();
         long cursor;
         if (after is null)
         {
-            var snapshot = await snapshots.LoadAsync(audience, cancellationToken);
+            var snapshot = audience == Audience.Public
+                ? await snapshots.SharedPublicAsync(Head, cancellationToken)
+                : await snapshots.LoadAsync(audience, cancellationToken);
             yield return SituationMessage.ForSnapshot(snapshot);
             cursor = snapshot.Seq;
         }
@@ -55,7 +63,7 @@ public sealed class SituationFeed(
                 : (ResyncReason?)null;
             if (refusal is not null)
             {
-                yield return SituationMessage.ForResync(refusal.Value);
+                yield return Resync(refusal.Value);
                 yield break;
             }
         }
@@ -66,14 +74,14 @@ public sealed class SituationFeed(
             await WaitBeyondAsync(cursor, cancellationToken);
             if (Head - cursor > _options.MaxLag)
             {
-                yield return SituationMessage.ForResync(ResyncReason.TooFarBehind);
+                yield return Resync(ResyncReason.TooFarBehind);
                 yield break;
             }
 
             var read = await ReadAsync(cursor, cancellationToken);
             if (read is null)
             {
-                yield return SituationMessage.ForResync(ResyncReason.Expired);
+                yield return Resync(ResyncReason.Expired);
                 yield break;
             }
 
@@ -159,8 +167,15 @@ public sealed class SituationFeed(
             }
 
             advanced.SetResult();
+            RelayedSeq.Set(events[^1].Seq);
             if (events.Count < RelayChunk) return;
         }
+    }
+
+    private static SituationMessage Resync(ResyncReason reason)
+    {
+        Resyncs.WithLabels(DbEnum.Name(reason)).Inc();
+        return SituationMessage.ForResync(reason);
     }
 
     private async Task WaitBeyondAsync(long cursor, CancellationToken cancellationToken)

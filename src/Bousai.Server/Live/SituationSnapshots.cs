@@ -24,6 +24,27 @@ public sealed class SituationSnapshots(NpgsqlDataSource db, TimeProvider time)
     /// <summary>How many recent events staff get with a snapshot, for the activity list.</summary>
     public const int RecentEvents = 50;
 
+    private readonly Lock _gate = new();
+    private (long Head, Task<SituationSnapshot> Load)? _public;
+
+    /// <summary>
+    /// The public snapshot, read once per position of the feed and shared: thousands of residents opening the page
+    /// after an alert cost one read. Any snapshot is a valid start, as the client then follows the events after its Seq.
+    /// </summary>
+    public Task<SituationSnapshot> SharedPublicAsync(long feedHead, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            if (_public is not { } cached || cached.Head != feedHead || cached.Load.IsFaulted || cached.Load.IsCanceled)
+            {
+                cached = (feedHead, LoadAsync(Audience.Public, CancellationToken.None));
+                _public = cached;
+            }
+
+            return cached.Load.WaitAsync(ct);
+        }
+    }
+
     /// <summary>
     /// Reads the state and the log position in one repeatable-read transaction. Every change writes its state and its
     /// event in one transaction, so the state read is exactly the state after event Seq.

@@ -71,5 +71,7 @@ public sealed class SituationLogTests : IAsyncLifetime
         Assert.Equal(SituationMessageType.Resync, stalled.Current.Type);
         Assert.Equal(ResyncReason.TooFarBehind, stalled.Current.Reason);
         Assert.False(await stalled.MoveNextAsync());
+        using var http = _app.Client();
+        Assert.Contains("bousai_live_resyncs_total{reason=\"too_far_behind\"}", await http.GetStringAsync("/metrics"));
     }
 }
