@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Bousai.Server.Tests.Support;
 using Microsoft.Playwright;
 
@@ -101,5 +102,70 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
         Assert.Contains("高畠小学校", await page.Locator("body").InnerTextAsync());
 
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, "public-phone.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task HQ_map_shows_a_change_committed_elsewhere_without_a_reload()
+    {
+        var page = await OpenPageAsync(1366, 768);
+        await page.GotoAsync(new Uri(_app.BaseAddress, "/login?lang=ja").ToString());
+        await page.GetByLabel("ユーザー名").FillAsync("hq");
+        await page.GetByLabel("パスワード").FillAsync(BousaiApp.Password);
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "ログイン" }).ClickAsync();
+        await WaitForMapAsync(page, "hq-live");
+        await WaitForAsync(page, "body[data-live-state='live']", "hq-live");
+        var loads = 0;
+        page.Load += (_, _) => loads++;
+
+        using var shelterStaff = await _app.SignedInClientAsync("shelter");
+        var response = await shelterStaff.PutAsJsonAsync("/api/shelters/takahata-shelter-09/status", new { open = true, occupancy = 12 });
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        using var hq = await _app.SignedInClientAsync("hq");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await hq.PutAsJsonAsync("/api/districts/district-wada/evacuation-level",
+            new { level = 4, decidedBy = "本部長" })).StatusCode);
+
+        await WaitForAsync(page, "#activity-list li[data-kind='district_evacuation_level_changed']", "hq-live");
+        await WaitForAsync(page, "#activity-list li[data-kind='shelter_status_changed']", "hq-live");
+        await WaitForAsync(page, "[data-shelter-id='takahata-shelter-09'][data-crowding='available']", "hq-live");
+        var newest = await page.Locator("#activity-list li").First.GetAttributeAsync("data-kind");
+        Assert.Equal("district_evacuation_level_changed", newest);
+        Assert.Equal(0, loads);
+
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, "hq-live.png") });
+    }
+
+    [Fact]
+    public async Task Residents_see_a_shelter_open_and_fill_up_as_it_happens()
+    {
+        var page = await OpenPageAsync(360, 640);
+        await page.GotoAsync(new Uri(_app.BaseAddress, "/public").ToString());
+        await WaitForMapAsync(page, "public-live");
+        await WaitForAsync(page, "body[data-live-state='live']", "public-live");
+        await WaitForAsync(page, "[data-shelter-id='takahata-shelter-14'][data-crowding='closed']", "public-live");
+
+        using var hq = await _app.SignedInClientAsync("hq");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await hq.PutAsJsonAsync("/api/shelters/takahata-shelter-14/status",
+            new { open = true, occupancy = 10, note = "内部メモ：発電機あり" })).StatusCode);
+        await WaitForAsync(page, "[data-shelter-id='takahata-shelter-14'][data-crowding='available']", "public-live");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await hq.PutAsJsonAsync("/api/shelters/takahata-shelter-14/status",
+            new { open = true, occupancy = 10, declaredFull = true })).StatusCode);
+        await WaitForAsync(page, "[data-shelter-id='takahata-shelter-14'][data-crowding='full']", "public-live");
+        Assert.DoesNotContain("内部メモ", await page.Locator("body").InnerTextAsync());
+
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, "public-live.png"), FullPage = true });
+    }
+
+    private async Task WaitForAsync(IPage page, string selector, string name)
+    {
+        try
+        {
+            await page.WaitForSelectorAsync(selector, new PageWaitForSelectorOptions { Timeout = 30_000, State = WaitForSelectorState.Attached });
+        }
+        catch (TimeoutException)
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, name + "-timeout.png") });
+            Assert.Fail($"{selector} never appeared on {page.Url}.\n{string.Join("\n", _log)}");
+        }
     }
 }
