@@ -49,7 +49,7 @@ public sealed class ServerProcess(int pid, HttpClient http)
                 var generation = name["dotnet_collection_count_total{generation=\"".Length] - '0';
                 if (generation is >= 0 and < 3) collections[generation] = (long)value;
             }
-            else if (name.StartsWith("signalr_server_active_connections", StringComparison.Ordinal)) connections = (connections ?? 0) + value;
+            else if (name.Contains("signalr_server_active_connections", StringComparison.Ordinal)) connections = (connections ?? 0) + value;
         }
 
         return new ServerMetrics(heap is null ? null : (long)heap, collections, connections is null ? null : (int)connections);
@@ -75,3 +75,16 @@ public sealed class ServerProcess(int pid, HttpClient http)
 
 /// <summary>From the server's Prometheus endpoint: the managed heap (GC.GetTotalMemory), collections per generation, open SignalR connections when exported.</summary>
 public sealed record ServerMetrics(long? ManagedHeap, long[] Collections, int? HubConnections);
+
+/// <summary>CPU time the whole machine spent busy (every process, PostgreSQL and other users included), from /proc/stat.</summary>
+public static class MachineCpu
+{
+    public static double BusySeconds()
+    {
+        // cpu  user nice system idle iowait irq softirq steal ...
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        var busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + (fields.Length > 7 ? fields[7] : 0);
+        return busy / 100.0;
+    }
+}

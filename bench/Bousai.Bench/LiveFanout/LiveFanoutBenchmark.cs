@@ -17,12 +17,14 @@ public sealed record LiveFanoutOptions(
 public sealed record FanoutRound(
     int Expected,
     int Delivered,
+    double FirstMs,
     double P50Ms,
     double P99Ms,
     double MaxMs,
     double CommitMs,
     double ServerCpuMs,
     double BenchCpuMs,
+    double OtherCpuMs,
     long[] Collections);
 
 public sealed record FanoutScenario(
@@ -35,6 +37,8 @@ public sealed record FanoutScenario(
     long? HeapBefore,
     long? HeapConnected,
     int ServerThreads,
+    double ScrapeMs,
+    double ScrapeServerCpuMs,
     long BenchRss,
     IReadOnlyList<FanoutRound> Rounds,
     int Gaps,
@@ -119,7 +123,12 @@ public sealed class LiveFanoutBenchmark(LiveFanoutOptions options, TextWriter pr
 
         await Task.Delay(Settle, ct);
         var rssConnected = server.Rss();
+        // A Prometheus scrape reads per-process figures that grow with the open sockets: what does one cost now?
+        var scrapeCpu = server.CpuSeconds();
+        var scrape = Stopwatch.StartNew();
         var metricsConnected = await server.MetricsAsync(ct);
+        var scrapeMs = scrape.Elapsed.TotalMilliseconds;
+        var scrapeServerCpuMs = (server.CpuSeconds() - scrapeCpu) * 1000;
         var threads = server.Threads();
         var benchRss = ServerProcess.RssOf("/proc/self/status");
 
@@ -156,7 +165,7 @@ public sealed class LiveFanoutBenchmark(LiveFanoutOptions options, TextWriter pr
         var rssAfterClose = server.Rss();
 
         return new FanoutScenario(count, connected.Length, connectSeconds, rssBefore, rssConnected, rssAfterClose, heapBefore,
-            metricsConnected.ManagedHeap, threads, benchRss, rounds, gaps, failures);
+            metricsConnected.ManagedHeap, threads, scrapeMs, scrapeServerCpuMs, benchRss, rounds, gaps, failures);
     }
 
     private async Task<FanoutRound> RoundAsync(ServerProcess server, StaffSession staff, PublicHubClient[] clients, CancellationToken ct)
@@ -171,6 +180,7 @@ public sealed class LiveFanoutBenchmark(LiveFanoutOptions options, TextWriter pr
             var before = await server.MetricsAsync(ct);
             var serverCpu = server.CpuSeconds();
             var benchCpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var machineBusy = MachineCpu.BusySeconds();
 
             var t0 = Stopwatch.GetTimestamp();
             await staff.SetShelterStatusAsync(Shelter, open: true, occupancy, ct);
@@ -186,14 +196,17 @@ public sealed class LiveFanoutBenchmark(LiveFanoutOptions options, TextWriter pr
 
             var serverCpuUsed = server.CpuSeconds() - serverCpu;
             var benchCpuUsed = Process.GetCurrentProcess().TotalProcessorTime - benchCpu;
+            var machineBusyUsed = MachineCpu.BusySeconds() - machineBusy;
             var after = await server.MetricsAsync(ct);
 
             var latencies = clients.Select(c => Volatile.Read(ref c.ReceivedAt)).Where(t => t != 0)
                 .Select(t => Stopwatch.GetElapsedTime(t0, t).TotalMilliseconds).Order().ToArray();
             await Task.Delay(BetweenRounds, ct);
-            return new FanoutRound(clients.Length, latencies.Length, Percentile(latencies, 0.50), Percentile(latencies, 0.99),
-                latencies.Length == 0 ? double.NaN : latencies[^1], committed.TotalMilliseconds, serverCpuUsed * 1000,
-                benchCpuUsed.TotalMilliseconds, [.. after.Collections.Zip(before.Collections, (a, b) => a - b)]);
+            return new FanoutRound(clients.Length, latencies.Length, latencies.Length == 0 ? double.NaN : latencies[0],
+                Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies.Length == 0 ? double.NaN : latencies[^1],
+                committed.TotalMilliseconds, serverCpuUsed * 1000, benchCpuUsed.TotalMilliseconds,
+                Math.Max(0, (machineBusyUsed - serverCpuUsed) * 1000 - benchCpuUsed.TotalMilliseconds),
+                [.. after.Collections.Zip(before.Collections, (a, b) => a - b)]);
         }
         finally
         {

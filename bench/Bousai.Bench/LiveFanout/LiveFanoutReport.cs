@@ -39,27 +39,30 @@ public static class LiveFanoutReport
             text.AppendLine();
         }
 
-        text.AppendLine("Every round (server CPU and bench CPU: CPU time each process used between the PUT and the last delivery; GCs: server collections gen0/1/2 in that window):");
+        text.AppendLine("Every round. first: the earliest client to have the change. CPU: time each process used between the PUT and the " +
+                        "last delivery (other: the rest of the machine, PostgreSQL and anything else running). GCs: server collections gen0/1/2 in that window.");
         text.AppendLine();
-        text.AppendLine("| clients | round | delivered | p50 (ms) | p99 (ms) | max (ms) | PUT answered (ms) | server CPU (ms) | bench CPU (ms) | server GCs |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        text.AppendLine("| clients | round | delivered | first (ms) | p50 (ms) | p99 (ms) | max (ms) | PUT answered (ms) | server CPU (ms) | bench CPU (ms) | other CPU (ms) | server GCs |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var s in scenarios)
         {
             foreach (var (r, i) in s.Rounds.Select((r, i) => (r, i + 1)))
             {
-                Line($"| {s.Clients:N0} | {i} | {r.Delivered:N0} | {r.P50Ms:0.0} | {r.P99Ms:0.0} | {r.MaxMs:0.0} | {r.CommitMs:0.0} | {r.ServerCpuMs:0} | {r.BenchCpuMs:0} | {string.Join('/', r.Collections)} |");
+                Line($"| {s.Clients:N0} | {i} | {r.Delivered:N0} | {r.FirstMs:0.0} | {r.P50Ms:0.0} | {r.P99Ms:0.0} | {r.MaxMs:0.0} | {r.CommitMs:0.0} | " +
+                     $"{r.ServerCpuMs:0} | {r.BenchCpuMs:0} | {r.OtherCpuMs:0} | {string.Join('/', r.Collections)} |");
             }
         }
 
         text.AppendLine();
-        text.AppendLine("Per size: server threads once connected, server RSS after closing every client, the bench process's own RSS, lost ranges and failures:");
+        text.AppendLine("Per size: server threads once connected, one GET /metrics with every client connected (answer time, server CPU), " +
+                        "server RSS after closing every client, the bench process's own RSS, lost ranges and failures:");
         text.AppendLine();
-        text.AppendLine("| clients | connected | server threads | server RSS after close (MiB) | bench RSS (MiB) | gaps | failures |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---|");
+        text.AppendLine("| clients | connected | server threads | /metrics (ms) | /metrics server CPU (ms) | server RSS after close (MiB) | bench RSS (MiB) | gaps | failures |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var s in scenarios)
         {
             var failures = s.Failures.Count == 0 ? "none" : $"{s.Failures.Count}: {string.Join("; ", s.Failures.Distinct().Take(3))}";
-            Line($"| {s.Clients:N0} | {s.Connected:N0} | {s.ServerThreads} | {Mib(s.RssAfterClose)} | {Mib(s.BenchRss)} | {s.Gaps} | {failures} |");
+            Line($"| {s.Clients:N0} | {s.Connected:N0} | {s.ServerThreads} | {s.ScrapeMs:0} | {s.ScrapeServerCpuMs:0} | {Mib(s.RssAfterClose)} | {Mib(s.BenchRss)} | {s.Gaps} | {failures} |");
         }
 
         return text.ToString();
