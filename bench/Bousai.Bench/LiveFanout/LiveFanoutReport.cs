@@ -22,15 +22,20 @@ public static class LiveFanoutReport
              $"baseline {baseline.Clients} clients (after {LiveFanoutBenchmark.WarmUpRounds} warm-up rounds); ramp {options.RampConcurrency} connections at a time. " +
              $"Latency: HQ's PUT sent → the events message in the client's hands (one clock). p50/p99: median over the rounds; max: worst round.");
         text.AppendLine();
-        text.AppendLine("| clients | connect (s) | p50 (ms) | p99 (ms) | max (ms) | p50 × base | p99 × base | delivered / N (worst round) | server RSS before → connected (MiB) | RSS per client (KiB) | managed heap connected (MiB) |");
+        text.AppendLine("| clients | connect (s) | p50 (ms) | p99 (ms) | max (ms) | p50 × base | p99 × base | delivered / N (worst round) | server RSS before → connected (MiB) | RSS per client (KiB): this size / since start | managed heap before → connected (MiB) |");
         text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in scenarios)
         {
             Line($"| {s.Clients:N0}{(ReferenceEquals(s, baseline) ? " (baseline)" : "")} | {s.ConnectSeconds:0.0} | {s.MedianP50:0.0} | {s.MedianP99:0.0} | {s.Max:0.0} | " +
                  $"{s.MedianP50 / baseline.MedianP50:0.0}× | {s.MedianP99 / baseline.MedianP99:0.0}× | {s.WorstDelivered:N0} / {s.Clients:N0} | " +
-                 $"{Mib(s.RssBefore)} → {Mib(s.RssConnected)} | {s.RssPerClient / 1024.0:0.0} | {(s.HeapConnected is { } heap ? Mib(heap) : "—")} |");
+                 $"{Mib(s.RssBefore)} → {Mib(s.RssConnected)} | {s.RssPerClient / 1024.0:0.0} / {(s.RssConnected - baseline.RssBefore) / 1024.0 / s.Clients:0.0} | " +
+                 $"{(s.HeapBefore is { } before ? Mib(before) : "—")} → {(s.HeapConnected is { } heap ? Mib(heap) : "—")} |");
         }
 
+        text.AppendLine();
+        text.AppendLine("RSS per client: the growth while this size connected, divided by N (memory kept from an earlier size is reused, so this is " +
+                        "a low estimate) / the growth since the server's first reading, divided by N (a high one). The managed heap is " +
+                        "GC.GetTotalMemory without a collection: it includes garbage not yet collected.");
         text.AppendLine();
         if (scenarios.FirstOrDefault(s => s.Clients == TargetClients) is { } target)
         {
