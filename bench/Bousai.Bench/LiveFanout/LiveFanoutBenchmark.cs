@@ -99,6 +99,9 @@ public sealed class LiveFanoutBenchmark(LiveFanoutOptions options, TextWriter pr
         var heapBefore = (await server.MetricsAsync(ct)).ManagedHeap;
         var clients = new PublicHubClient?[count];
         var failures = new List<string>();
+        // Pinging starts with the first connection: connecting 10,000 can take longer than the server's 30 s timeout.
+        using var stopPinging = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var pinging = KeepAliveAsync(() => clients.OfType<PublicHubClient>(), stopPinging.Token);
 
         var connecting = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, count),
@@ -131,9 +134,6 @@ public sealed class LiveFanoutBenchmark(LiveFanoutOptions options, TextWriter pr
         var scrapeServerCpuMs = (server.CpuSeconds() - scrapeCpu) * 1000;
         var threads = server.Threads();
         var benchRss = ServerProcess.RssOf("/proc/self/status");
-
-        using var stopPinging = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var pinging = KeepAliveAsync(connected, stopPinging.Token);
 
         for (var i = 0; i < warmUp; i++)
         {
@@ -215,7 +215,7 @@ public sealed class LiveFanoutBenchmark(LiveFanoutOptions options, TextWriter pr
     }
 
     /// <summary>The server drops a client that has sent nothing for 30 s (SignalR's ClientTimeoutInterval), so every client pings.</summary>
-    private async Task KeepAliveAsync(PublicHubClient[] clients, CancellationToken ct)
+    private async Task KeepAliveAsync(Func<IEnumerable<PublicHubClient>> clients, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(PingEvery);
         try
@@ -225,7 +225,7 @@ public sealed class LiveFanoutBenchmark(LiveFanoutOptions options, TextWriter pr
                 await _quiet.WaitAsync(ct);
                 try
                 {
-                    foreach (var client in clients)
+                    foreach (var client in clients())
                     {
                         try
                         {

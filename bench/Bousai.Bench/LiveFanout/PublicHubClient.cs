@@ -38,7 +38,8 @@ public sealed class PublicHubClient : IAsyncDisposable
     /// <summary>Completes when the first message, the snapshot, has arrived.</summary>
     public Task Snapshot => _snapshot.Task;
 
-    /// <summary>Stopwatch timestamp at which the watched change of the current round arrived; 0 while it has not.</summary>
+    /// <summary>Stopwatch timestamp at which the watched change of the current round arrived; 0 while it has not.
+    /// A field, so the benchmark can reset it and read it with <see cref="Volatile"/>.</summary>
     public long ReceivedAt;
 
     /// <summary>Why this client stopped following (a transport error, a completed stream, a resync, a gap); null while it is healthy.</summary>
