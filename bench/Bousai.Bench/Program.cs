@@ -1,0 +1,66 @@
+using System.Globalization;
+using Bousai.Bench.LiveFanout;
+
+// Figures are written with invariant formatting (a decimal point, whatever the machine's locale).
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+// Benchmarks against a running server (./bousai bench NAME starts one on a throwaway database and runs this).
+return args.FirstOrDefault() switch
+{
+    "live-fanout" => await LiveFanoutAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: Bousai.Bench live-fanout --server URL --server-pid PID --logins FILE [--user hq]
+                 [--baseline 10] [--sizes 1000,5000,10000] [--events 5] [--ramp 200] [--report FILE]
+          FILE: the tab-separated demo logins written by `Bousai.Server setup` (user, role, password)
+        """);
+    return 2;
+}
+
+static async Task<int> LiveFanoutAsync(string[] args)
+{
+    string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    int Number(string name, int fallback) => Option(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+    if (Option("--server") is not { } server || Option("--server-pid") is not { } pid || Option("--logins") is not { } logins)
+    {
+        return Usage();
+    }
+
+    var user = Option("--user") ?? "hq";
+    var password = File.ReadLines(logins).Select(l => l.Split('\t')).FirstOrDefault(f => f.Length == 3 && f[0] == user)?[2]
+                   ?? throw new ArgumentException($"{logins} has no line for {user}");
+    var options = new LiveFanoutOptions(
+        new Uri(server),
+        int.Parse(pid, CultureInfo.InvariantCulture),
+        user,
+        password,
+        Number("--baseline", 10),
+        (Option("--sizes") ?? "1000,5000,10000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
+        Number("--events", 5),
+        Number("--ramp", 200),
+        TimeSpan.FromSeconds(30));
+
+    using var interrupted = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        interrupted.Cancel();
+    };
+
+    var scenarios = await new LiveFanoutBenchmark(options, Console.Error).RunAsync(interrupted.Token);
+    var report = LiveFanoutReport.Render(scenarios, options);
+    Console.Write(report);
+    if (Option("--report") is { } file)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        await File.WriteAllTextAsync(file, report);
+    }
+
+    return scenarios.All(s => s.WorstDelivered == s.Clients && s.Gaps == 0) ? 0 : 1;
+}
