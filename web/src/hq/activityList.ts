@@ -172,7 +172,12 @@ function describe(item: Item, names: PlaceNames): { sentence: string; detail?: s
         return { sentence: t('activity.levelLifted', { district, previous, previousName }), detail: who };
       }
       const values = { district, level: d.level, levelName: levelName(d.level), previous };
-      const key = !isIssued(previous) ? 'activity.levelIssued' : d.level > previous ? 'activity.levelRaised' : 'activity.levelLowered';
+      const key =
+        !isIssued(previous) || d.level === previous
+          ? 'activity.levelIssued'
+          : d.level > previous
+            ? 'activity.levelRaised'
+            : 'activity.levelLowered';
       return { sentence: t(key, values), detail: who, urgent: d.level >= 4 };
     }
     case 'field_report_submitted': {

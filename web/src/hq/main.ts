@@ -23,6 +23,7 @@ import { createDataLayer, markReadyWhenRendered, type DataLayer } from '../map/d
 import { showSignedInUser } from './account';
 import { mountActivityList, type PlaceNames } from './activityList';
 import { mountAlertList } from './alertList';
+import { mountDistrictLevels } from './districtLevels';
 import { describeFeature } from './featureDetails';
 import { mountLayerSwitcher } from './layerSwitcher';
 import { mountLegend } from './legend';
@@ -37,7 +38,7 @@ collapsePanelsOnSmallScreens();
 const situation = new Situation();
 const names = placeNames();
 const activity = mountActivityList(byId('activity-list'), byId('activity-status'), situation, names);
-mountAlertList(byId('alert-list'), byId('alerts-count'), situation, names);
+const alertList = mountAlertList(byId('alert-list'), byId('alerts-count'), situation, names);
 followSituation('/hubs/situation', {
   snapshot: (snapshot) => situation.load(snapshot),
   events: (events) => situation.apply(events),
@@ -72,6 +73,7 @@ async function start(): Promise<void> {
 
   const details = mountDetailsPanel(map, layers);
   let shelterList: ShelterList | null = null;
+  let districtList: (() => void) | null = null;
   let shelterFeatures: Feature[] = [];
   let districtFeatures: Feature[] = [];
 
@@ -80,6 +82,7 @@ async function start(): Promise<void> {
     applyEvacuationLevels(districtFeatures, situation.districts);
     reports.sync(situation.reports.values());
     shelterList?.update();
+    districtList?.();
     details.refresh();
   };
   situation.onChange((change) => {
@@ -101,8 +104,10 @@ async function start(): Promise<void> {
     (features) => {
       districtFeatures = features;
       names.add(features);
+      districtList = mountDistrictLevels(byId('district-list'), features, (f) => details.show(f, 'districts', true));
       showSituation();
       activity.refresh();
+      alertList();
     },
     () => undefined,
   );
@@ -179,8 +184,13 @@ function mountDetailsPanel(map: Map, layers: DataLayer[]) {
     setEmphasised(feature);
     redrawEmphasisable();
     if (fromList) {
-      const point = feature.getGeometry() as Point | undefined;
-      if (point) map.getView().animate({ center: point.getCoordinates(), zoom: Math.max(map.getView().getZoom() ?? 14, 14), duration: 300 });
+      const geometry = feature.getGeometry();
+      if (geometry?.getType() === 'Point') {
+        const center = (geometry as Point).getCoordinates();
+        map.getView().animate({ center, zoom: Math.max(map.getView().getZoom() ?? 14, 14), duration: 300 });
+      } else if (geometry) {
+        map.getView().fit(geometry.getExtent(), { duration: 300, padding: [48, 48, 48, 48] });
+      }
       title.focus();
     }
   };

@@ -46,7 +46,12 @@ function style(feature: Feature): Style {
   return new Style({
     image: reportMarker(report.verified, resolved ? resolvedReportColor : reportColor, emphasised ? 12 : 9),
     text: emphasised
-      ? label(reportTitle(report), { offsetY: -20 })
+      ? label(reportTitle(report), {
+          offsetY: -22,
+          backgroundFill: new Fill({ color: 'rgba(255,255,255,0.95)' }),
+          backgroundStroke: new Stroke({ color: reportColor, width: 1 }),
+          padding: [2, 4, 2, 4],
+        })
       : report.verified
         ? undefined
         : question,

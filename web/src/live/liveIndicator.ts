@@ -1,7 +1,7 @@
 // Whether what the page shows is live: in words and a symbol (not colour alone), announced politely to screen
 // readers, and on <body data-live-state> for browser tests.
 import { h } from '../dom';
-import { onLangChange, t } from '../i18n';
+import { lang, onLangChange, t } from '../i18n';
 import { hhmm } from '../japanTime';
 import type { LiveState, LiveStatus } from './situationStream';
 
@@ -34,9 +34,11 @@ export function mountLiveIndicator(element: HTMLElement, options: LiveIndicatorO
         ? t('live.offline', { time: hhmm(status.offlineSince) })
         : t(`live.${status.state}`);
     const stale = status.state === 'offline' || status.state === 'reconnecting';
-    hint.textContent = stale && options.staleHint
-      ? ` ${t('liveStale')}${options.staleHint === 'with-advice' ? ` ${t('openingStatusAdvice')}` : ''}`
-      : '';
+    const gap = lang() === 'ja' ? '' : ' ';
+    hint.textContent =
+      stale && options.staleHint
+        ? `${t('liveStale')}${options.staleHint === 'with-advice' ? gap + t('openingStatusAdvice') : ''}`
+        : '';
   };
   onLangChange(render);
   render();

@@ -38,6 +38,9 @@ function retryDelay(attempt: number): number {
 /** A short interruption shows as "reconnecting"; after this long without data the page says it is offline, and since when. */
 const offlineAfterMs = 15_000;
 
+/** A resumed stream that has not failed within this long is taken as live (the server is silent until news). */
+const resumeGraceMs = 1_000;
+
 const isUnauthorized = (error: unknown) => error instanceof HttpError && error.statusCode === 401;
 
 export function followSituation(hubUrl: string, handlers: SituationStreamHandlers): SituationStream {
@@ -64,6 +67,7 @@ export function followSituation(hubUrl: string, handlers: SituationStreamHandler
   // Callbacks of a stream the page has moved on from are ignored.
   let generation = 0;
   let followTimer: ReturnType<typeof setTimeout> | undefined;
+  let graceTimer: ReturnType<typeof setTimeout> | undefined;
   let followAttempt = 0;
 
   const setStatus = (next: LiveStatus) => {
@@ -77,7 +81,6 @@ export function followSituation(hubUrl: string, handlers: SituationStreamHandler
     clearTimeout(offlineTimer);
     offlineTimer = undefined;
     everLive = true;
-    followAttempt = 0;
     setStatus({ state: 'live', offlineSince: null });
   };
 
@@ -111,6 +114,14 @@ export function followSituation(hubUrl: string, handlers: SituationStreamHandler
         if (mine === generation) streamEnded(null);
       },
     });
+    // Resuming, the server sends nothing until something happens: a stream that has not failed within a moment is
+    // live. (From null, the snapshot that comes at once says so.)
+    if (after !== null) {
+      clearTimeout(graceTimer);
+      graceTimer = setTimeout(() => {
+        if (mine === generation && subscription) markLive();
+      }, resumeGraceMs);
+    }
   };
 
   const resync = () => {
@@ -119,6 +130,7 @@ export function followSituation(hubUrl: string, handlers: SituationStreamHandler
   };
 
   const receive = (message: SituationMessage) => {
+    followAttempt = 0;
     switch (message.type) {
       case 'snapshot':
         lastThrough = message.snapshot.seq;
@@ -201,6 +213,7 @@ export function followSituation(hubUrl: string, handlers: SituationStreamHandler
       window.removeEventListener('online', onOnline);
       clearTimeout(startTimer);
       clearTimeout(followTimer);
+      clearTimeout(graceTimer);
       clearTimeout(offlineTimer);
       subscription?.dispose();
       await connection.stop();
