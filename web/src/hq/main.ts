@@ -7,7 +7,7 @@ import type Feature from 'ol/Feature';
 import type { FeatureLike } from 'ol/Feature';
 import type Map from 'ol/Map';
 import type { Point } from 'ol/geom';
-import { fetchConfig, townBbox } from '../api';
+import { fetchConfig, fetchMe, townBbox, UnauthorizedError } from '../api';
 import { byId } from '../dom';
 import { applyStaticText, localName, mountLanguageSwitch, onLangChange } from '../i18n';
 import { hqLayers } from '../layers';
@@ -43,6 +43,10 @@ followSituation('/hubs/situation', {
   snapshot: (snapshot) => situation.load(snapshot),
   events: (events) => situation.apply(events),
   status: mountLiveIndicator(byId('live-status')),
+  signedIn: () => fetchMe().then(
+    () => true,
+    (error: unknown) => !(error instanceof UnauthorizedError), // unreachable is not signed out
+  ),
   unauthorized: () => location.assign('/login?returnUrl=/'),
 });
 

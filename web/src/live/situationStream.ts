@@ -1,7 +1,7 @@
 // Follows a situation hub: a snapshot, then event batches that must join end to end, for as long as the page is
 // open. Losing the connection, the server ending the stream, a gap between batches or a "resync" message are all
 // recovered here, so the views only ever see a snapshot followed by gap-free events.
-import { HttpError, HubConnectionBuilder, HubConnectionState, LogLevel, type ISubscription } from '@microsoft/signalr';
+import { HubConnectionBuilder, HubConnectionState, LogLevel, type ISubscription } from '@microsoft/signalr';
 import type { SituationEvent, SituationMessage, SituationSnapshot } from './situationMessages';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -18,7 +18,11 @@ export interface SituationStreamHandlers {
   /** The next events in order, continuing exactly where the snapshot or the previous batch ended. */
   events(events: SituationEvent[]): void;
   status(status: LiveStatus): void;
-  /** The hub refused the page's sign-in (HTTP 401): retrying cannot help. */
+  /**
+   * For a hub that needs a sign-in: whether the page is still signed in, asked after a failed connection attempt
+   * (SignalR does not say why a negotiation failed). False stops the retries and calls `unauthorized`.
+   */
+  signedIn?(): Promise<boolean>;
   unauthorized?(): void;
 }
 
@@ -41,15 +45,15 @@ const offlineAfterMs = 15_000;
 /** A resumed stream that has not failed within this long is taken as live (the server is silent until news). */
 const resumeGraceMs = 1_000;
 
-const isUnauthorized = (error: unknown) => error instanceof HttpError && error.statusCode === 401;
-
 export function followSituation(hubUrl: string, handlers: SituationStreamHandlers): SituationStream {
   const connection = new HubConnectionBuilder()
     .withUrl(hubUrl)
     .withAutomaticReconnect({
-      nextRetryDelayInMilliseconds: ({ previousRetryCount, retryReason }) =>
-        // A refused sign-in will not heal itself: give up, and let the restart loop report it.
-        isUnauthorized(retryReason) ? null : retryDelay(previousRetryCount),
+      nextRetryDelayInMilliseconds: ({ previousRetryCount }) => {
+        // The first call comes as the connection drops; later ones after a failed attempt.
+        if (previousRetryCount > 0) checkSignIn();
+        return retryDelay(previousRetryCount);
+      },
     })
     .configureLogging(LogLevel.Warning)
     .build();
@@ -69,6 +73,19 @@ export function followSituation(hubUrl: string, handlers: SituationStreamHandler
   let followTimer: ReturnType<typeof setTimeout> | undefined;
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
   let followAttempt = 0;
+
+  // A lapsed sign-in will not heal itself: stop, and let the page send the user to sign in again.
+  let checkingSignIn = false;
+  const checkSignIn = () => {
+    if (!handlers.signedIn || checkingSignIn || stopped) return;
+    checkingSignIn = true;
+    void handlers.signedIn().catch(() => true).then((signedIn) => {
+      checkingSignIn = false;
+      if (signedIn || stopped) return;
+      void stream.stop();
+      handlers.unauthorized?.();
+    });
+  };
 
   const setStatus = (next: LiveStatus) => {
     if (next.state === status.state && next.offlineSince === status.offlineSince) return;
@@ -177,7 +194,7 @@ export function followSituation(hubUrl: string, handlers: SituationStreamHandler
     } catch (error) {
       if (stopped) return;
       console.warn('situation hub unreachable', error);
-      if (isUnauthorized(error)) handlers.unauthorized?.();
+      checkSignIn();
       markDown();
       clearTimeout(startTimer);
       startTimer = setTimeout(() => void start(), retryDelay(++startAttempt));
@@ -203,10 +220,7 @@ export function followSituation(hubUrl: string, handlers: SituationStreamHandler
   };
   window.addEventListener('online', onOnline);
 
-  handlers.status(status);
-  void start();
-
-  return {
+  const stream: SituationStream = {
     status: () => status,
     stop: async () => {
       stopped = true;
@@ -219,4 +233,8 @@ export function followSituation(hubUrl: string, handlers: SituationStreamHandler
       await connection.stop();
     },
   };
+
+  handlers.status(status);
+  void start();
+  return stream;
 }
