@@ -176,7 +176,6 @@ const ja = {
   'activity.alertRaisedLevel': 'アラート 発報（レベル{level}）: {message}',
   'activity.alertAcknowledged': 'アラート 確認: {message}',
   'activity.alertCleared': 'アラート 解除: {message}',
-  'activity.by': '{who}',
   'activity.decidedBy': '決定：{who}／入力：{by}',
   alertFallback: 'アラート #{id}',
 
@@ -367,7 +366,6 @@ const en: Messages = {
   'activity.alertRaisedLevel': 'Alert raised (level {level}): {message}',
   'activity.alertAcknowledged': 'Alert acknowledged: {message}',
   'activity.alertCleared': 'Alert cleared: {message}',
-  'activity.by': '{who}',
   'activity.decidedBy': 'decided by {who}, entered by {by}',
   alertFallback: 'alert #{id}',
 

@@ -8,7 +8,7 @@ export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
 export interface LiveStatus {
   state: LiveState;
-  /** When the page last stopped receiving (null while live, or while connecting for the first time). */
+  /** When the page stopped receiving, or first failed to connect; null while live and before any failure. */
   offlineSince: Date | null;
 }
 
