@@ -21,6 +21,7 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'ol', test: /node_modules[\\/]ol[\\/]/ },
+            { name: 'signalr', test: /node_modules[\\/]@microsoft[\\/]signalr[\\/]/ },
             { name: 'shared', test: new RegExp(`^${sources}(?!hq/|public/|styles/)`) },
           ],
         },

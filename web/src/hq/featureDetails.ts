@@ -1,9 +1,13 @@
 // The readable form of a clicked feature, per layer.
-import type { LayerId } from '../api';
 import { h } from '../dom';
+import { levelText } from '../evacuationLevels';
 import type { ShelterProps, StationProps } from '../geodata';
 import { localName, t, tOr, type MessageKey } from '../i18n';
-import { capacityText, designatedHazards, hazardLabel, undesignatedHazards } from '../shelterFacts';
+import { hhmm } from '../japanTime';
+import { reportTitle } from '../layers/reports';
+import type { MapLayerId } from '../layers/symbols';
+import type { DistrictEvacuation, FieldReport, ShelterState } from '../live/situationMessages';
+import { capacityText, designatedHazards, hazardLabel, headCountText, openingText, undesignatedHazards } from '../shelterFacts';
 
 type Row = [label: string, value: string | Node];
 
@@ -14,9 +18,14 @@ export interface FeatureDetails {
   body: HTMLElement;
 }
 
-export function describeFeature(layerId: LayerId, props: Record<string, unknown>): FeatureDetails {
+export function describeFeature(layerId: MapLayerId, props: Record<string, unknown>): FeatureDetails {
+  if (layerId === 'reports') return describeReport(props.report as FieldReport);
   const rows: Row[] = [];
-  if (layerId === 'shelters') rows.push(...shelterRows(props as unknown as ShelterProps));
+  if (layerId === 'shelters') {
+    rows.push(...liveShelterRows(props.liveStatus as ShelterState | undefined));
+    rows.push(...shelterRows(props as unknown as ShelterProps));
+  }
+  if (layerId === 'districts') rows.push(...districtRows(props.evacuation as DistrictEvacuation | undefined));
   if (layerId === 'stations') rows.push(...stationRows(props as unknown as StationProps));
   if (layerId === 'flood-zones') {
     pushIfPresent(rows, 'depthRank', props.depth_rank);
@@ -48,6 +57,39 @@ function pushIfPresent(rows: Row[], key: MessageKey, value: unknown): void {
 
 function yesNo(value: unknown): string {
   return value === true ? t('yes') : t('no');
+}
+
+/** What the situation hub says about a shelter now; nothing until it has said anything. */
+function liveShelterRows(state: ShelterState | undefined): Row[] {
+  if (!state) return [];
+  const rows: Row[] = [[t('openingStatus'), h('strong', {}, openingText(state))]];
+  if (state.open) rows.push([t('headCount'), headCountText(state)]);
+  if (state.updatedAt) rows.push([t('updatedAt'), hhmm(state.updatedAt)]);
+  if (state.updatedBy) rows.push([t('updatedBy'), state.updatedBy]);
+  if (state.note) rows.push([t('note'), state.note]);
+  return rows;
+}
+
+function districtRows(evacuation: DistrictEvacuation | undefined): Row[] {
+  if (!evacuation) return [];
+  const rows: Row[] = [[t('evacuationLevel'), h('strong', {}, levelText(evacuation.level))]];
+  if (evacuation.level > 0 && evacuation.issuedAt) rows.push([t('issuedAt'), hhmm(evacuation.issuedAt)]);
+  if (evacuation.level > 0 && evacuation.decidedBy) rows.push([t('decidedBy'), evacuation.decidedBy]);
+  return rows;
+}
+
+function describeReport(report: FieldReport): FeatureDetails {
+  const rows: Row[] = [
+    [t('reportCategory'), t(`reportCategory.${report.category}`)],
+    [t('reportVerification'), h('strong', {}, t(report.verified ? 'reportVerified' : 'reportUnverified'))],
+    [t('reportStatus'), t(`reportStatus.${report.status}`)],
+    [t('reportedAt'), hhmm(report.reportedAt)],
+  ];
+  if (report.reportedBy) rows.push([t('reportedBy'), report.reportedBy]);
+  if (report.description) rows.push([t('reportDescription'), report.description]);
+  if (report.internalNote) rows.push([t('internalNote'), report.internalNote]);
+  const body = h('div', {}, h('dl', {}, ...rows.flatMap(([label, value]) => [h('dt', {}, label), h('dd', {}, value)])));
+  return { title: reportTitle(report), kind: t('layer.reports'), body };
 }
 
 function shelterRows(shelter: ShelterProps): Row[] {

@@ -25,6 +25,13 @@ export function mountLayerSwitcher(list: HTMLElement, layers: DataLayer[]): void
         state = { count: features.length };
         entry.dataset.featureCount = String(features.length);
         render();
+        // Live layers (field reports) gain and lose features after loading.
+        const source = layer.getSource();
+        source?.on('change', () => {
+          state = { count: source.getFeatures().length };
+          entry.dataset.featureCount = String(state.count);
+          render();
+        });
       },
       () => {
         state = 'failed';

@@ -1,19 +1,38 @@
 // Symbols of the map, drawn with the same colours and shapes as the layers.
 import { h } from '../dom';
+import { issuedLevels } from '../evacuationLevels';
 import { onLangChange, t, type MessageKey } from '../i18n';
 import { boundaryColor } from '../layers/boundary';
-import { districtColor } from '../layers/districts';
+import { districtColor, levelColors } from '../layers/districts';
 import { floodColor } from '../layers/floodZones';
 import { landslideColor } from '../layers/landslideZones';
 import { riverColor } from '../layers/rivers';
-import { shelterColor } from '../layers/shelters';
+import { reportColor } from '../layers/reports';
+import { closedShelterColor, crowdingColors, shelterColor } from '../layers/shelters';
 import { rainGaugeColor, waterGaugeColor } from '../layers/stations';
 
 const svg = (inner: string) =>
   `<svg width="28" height="20" viewBox="0 0 28 20" aria-hidden="true" focusable="false">${inner}</svg>`;
 
-const entries: Array<[MessageKey, string]> = [
+const entries: Array<[MessageKey | (() => string), string]> = [
   ['layer.shelters', svg(`<polygon points="14,2 25,18 3,18" fill="${shelterColor}" stroke="#fff" stroke-width="1.5"/>`)],
+  [
+    'legendShelterOpen',
+    svg(`<polygon points="8,3 15,17 1,17" fill="${crowdingColors.available}"/><polygon points="20,3 27,17 13,17" fill="${crowdingColors.full}" stroke="#fff" stroke-width="1"/>`),
+  ],
+  ['legendShelterClosed', svg(`<polygon points="14,3 24,18 4,18" fill="#fff" stroke="${closedShelterColor}" stroke-width="2.5"/>`)],
+  ['legendReportVerified', svg(`<rect x="7" y="3" width="14" height="14" fill="${reportColor}" stroke="#fff" stroke-width="1.5"/>`)],
+  [
+    'legendReportUnverified',
+    svg(
+      `<rect x="7" y="3" width="14" height="14" fill="#fff" stroke="${reportColor}" stroke-width="2" stroke-dasharray="3 2"/>` +
+        `<text x="14" y="14.5" font-size="10" font-weight="bold" text-anchor="middle" fill="${reportColor}">?</text>`,
+    ),
+  ],
+  ...issuedLevels.map((level): [() => string, string] => [
+    () => t('legendLevel', { level, name: t(`evacLevelShort.${level}`) }),
+    svg(`<rect x="2" y="3" width="24" height="14" fill="${levelColors[level].fill}" stroke="${levelColors[level].line}" stroke-width="${Math.min(levelColors[level].width, 3)}"/>`),
+  ]),
   ['legendWaterGauge', svg(`<polygon points="14,1 23,10 14,19 5,10" fill="${waterGaugeColor}" stroke="#fff" stroke-width="1.5"/>`)],
   ['legendRainGauge', svg(`<circle cx="14" cy="10" r="7" fill="${rainGaugeColor}" stroke="#fff" stroke-width="1.5"/>`)],
   ['layer.rivers', svg(`<path d="M1 14 C8 4, 18 18, 27 6" fill="none" stroke="${riverColor}" stroke-width="3"/>`)],
@@ -41,7 +60,7 @@ export function mountLegend(list: HTMLElement): void {
     const item = h('li', {}, text);
     item.insertAdjacentHTML('afterbegin', symbol);
     list.append(item);
-    return () => (text.textContent = t(key));
+    return () => (text.textContent = typeof key === 'function' ? key() : t(key));
   });
   const render = () => labels.forEach((render) => render());
   onLangChange(render);

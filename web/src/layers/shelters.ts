@@ -1,45 +1,111 @@
+import type Feature from 'ol/Feature';
+import type { FeatureLike } from 'ol/Feature';
 import { Fill, RegularShape, Stroke, Style } from 'ol/style';
-import { localName } from '../i18n';
+import { localName, t } from '../i18n';
+import type { CrowdingBand, ShelterState } from '../live/situationMessages';
+import { crowdingLabel } from '../shelterFacts';
 import { isEmphasised, label, type LayerDefinition } from './symbols';
 
 export const shelterColor = '#1b7a36';
+export const closedShelterColor = '#6b6b6b';
 
-/** Shelters are upward triangles; illustrative ones are hollow with a dashed rim. */
-export function shelterMarker(illustrative: boolean, size = 11): RegularShape {
+/** Band colours, each dark enough for white text (≥ 4.5:1); the band is always written out beside the symbol too. */
+export const crowdingColors: Record<Exclude<CrowdingBand, 'closed'>, string> = {
+  available: shelterColor,
+  somewhat_crowded: '#8a5a00',
+  crowded: '#b34700',
+  full: '#b00020',
+  unknown: '#3f5563',
+};
+
+/** Feature property holding the shelter's live status (ShelterState), set from the situation hub. */
+const statusProperty = 'liveStatus';
+
+export function shelterStatus(feature: FeatureLike): ShelterState | undefined {
+  return feature.get(statusProperty) as ShelterState | undefined;
+}
+
+/** Puts each shelter's live status on its feature; the layer redraws the ones that changed. */
+export function applyShelterStatuses(features: Feature[], statuses: Map<string, ShelterState>): void {
+  for (const feature of features) {
+    const status = statuses.get(String(feature.get('id')));
+    if (feature.get(statusProperty) !== status) feature.set(statusProperty, status);
+  }
+}
+
+/**
+ * Shelters are upward triangles. Before live status is known they are green; then open shelters are filled in
+ * their crowding colour with the band written beside them, closed ones grey and hollow. Illustrative ones keep a
+ * dashed rim.
+ */
+export function shelterMarker(illustrative: boolean, size = 11, color = shelterColor, hollow = illustrative): RegularShape {
   return new RegularShape({
     points: 3,
     radius: size,
     angle: 0,
-    fill: new Fill({ color: illustrative ? '#ffffff' : shelterColor }),
+    fill: new Fill({ color: hollow ? '#ffffff' : color }),
     stroke: new Stroke({
-      color: illustrative ? shelterColor : '#ffffff',
-      width: 2,
+      color: hollow ? color : '#ffffff',
+      width: hollow ? 2.5 : 2,
       lineDash: illustrative ? [3, 2] : undefined,
     }),
+    // Symbols always show; only the band labels give way to each other.
+    declutterMode: 'none',
   });
 }
 
-const real = shelterMarker(false);
-const illustrative = shelterMarker(true);
-const realLarge = shelterMarker(false, 15);
+const markers = new Map<string, RegularShape>();
+
+function markerFor(status: ShelterState | undefined, illustrative: boolean, emphasised: boolean): RegularShape {
+  const open = status?.open ?? true;
+  const color = !status ? shelterColor : open ? crowdingColors[status.crowding as keyof typeof crowdingColors] ?? shelterColor : closedShelterColor;
+  const key = `${color}-${open}-${illustrative}-${emphasised}`;
+  let marker = markers.get(key);
+  if (!marker) {
+    marker = shelterMarker(illustrative, emphasised ? 15 : 11, color, illustrative || !open);
+    markers.set(key, marker);
+  }
+  return marker;
+}
+
+function bandLabel(status: ShelterState) {
+  const color = crowdingColors[status.crowding as keyof typeof crowdingColors] ?? shelterColor;
+  return label(crowdingLabel(status.crowding), {
+    font: 'bold 12px system-ui, "Noto Sans CJK JP", sans-serif',
+    offsetY: 20,
+    fill: new Fill({ color: '#ffffff' }),
+    stroke: undefined,
+    backgroundFill: new Fill({ color }),
+    backgroundStroke: new Stroke({ color: '#ffffff', width: 1.5 }),
+    padding: [1, 4, 0, 4],
+    declutterMode: 'declutter',
+  });
+}
 
 export const sheltersLayer: LayerDefinition = {
   id: 'shelters',
   zIndex: 50,
+  declutter: 'shelters',
   style: (feature) => {
     const props = feature.getProperties();
+    const status = shelterStatus(feature);
     const emphasised = isEmphasised(feature);
-    return new Style({
-      image: props.illustrative === true ? illustrative : emphasised ? realLarge : real,
-      text: emphasised
-        ? label(localName(props), {
-            offsetY: -24,
-            backgroundFill: new Fill({ color: 'rgba(255,255,255,0.92)' }),
-            backgroundStroke: new Stroke({ color: shelterColor, width: 1 }),
-            padding: [2, 4, 2, 4],
-          })
-        : undefined,
-      zIndex: emphasised ? 1 : 0,
-    });
+    const styles = [
+      new Style({
+        image: markerFor(status, props.illustrative === true, emphasised),
+        text: emphasised
+          ? label(status && !status.open ? `${localName(props)}${t('closedSuffix')}` : localName(props), {
+              offsetY: -24,
+              backgroundFill: new Fill({ color: 'rgba(255,255,255,0.92)' }),
+              backgroundStroke: new Stroke({ color: shelterColor, width: 1 }),
+              padding: [2, 4, 2, 4],
+              declutterMode: 'none',
+            })
+          : undefined,
+        zIndex: emphasised ? 2 : status?.open ? 1 : 0,
+      }),
+    ];
+    if (status?.open) styles.push(new Style({ text: bandLabel(status), zIndex: emphasised ? 2 : 1 }));
+    return styles;
   },
 };

@@ -9,7 +9,12 @@ export interface LayerDefinition {
   id: LayerId;
   zIndex: number;
   style: StyleFunction;
+  /** Labels of layers with the same value give way to each other (OpenLayers decluttering). */
+  declutter?: string;
 }
+
+/** Every layer of the HQ map: the geodata layers, and field reports from the live situation. */
+export type MapLayerId = LayerId | 'reports';
 
 export const illustrativeDash = [8, 6];
 

@@ -4,11 +4,11 @@ import type Feature from 'ol/Feature';
 import GeoJSON from 'ol/format/GeoJSON';
 import VectorLayer from 'ol/layer/Vector';
 import VectorSource from 'ol/source/Vector';
-import { fetchLayer, type LayerId } from '../api';
-import type { LayerDefinition } from '../layers/symbols';
+import { fetchLayer } from '../api';
+import type { LayerDefinition, MapLayerId } from '../layers/symbols';
 
 export interface DataLayer {
-  id: LayerId;
+  id: MapLayerId;
   layer: VectorLayer<VectorSource<Feature>>;
   /** Resolves with the features once loaded; rejects when the server cannot give them. */
   loaded: Promise<Feature[]>;
@@ -18,7 +18,7 @@ const geojson = new GeoJSON({ dataProjection: 'EPSG:4326', featureProjection: 'E
 
 export function createDataLayer(definition: LayerDefinition, bbox: [number, number, number, number]): DataLayer {
   const source = new VectorSource<Feature>();
-  const layer = new VectorLayer({ source, style: definition.style, zIndex: definition.zIndex });
+  const layer = new VectorLayer({ source, style: definition.style, zIndex: definition.zIndex, declutter: definition.declutter });
   layer.set('layerId', definition.id);
   const loaded = fetchLayer(definition.id, bbox).then((json) => {
     const features = geojson.readFeatures(json) as Feature[];

@@ -1,19 +1,24 @@
 // Public shelter view for residents: no sign-in, large text, works on a small phone and a weak network.
+// Which shelters are open and how crowded, and any 警戒レベル in force, come live from the public hub.
 import 'ol/ol.css';
 import '../styles/common.css';
 import '../styles/public.css';
 import type Feature from 'ol/Feature';
 import type Map from 'ol/Map';
 import type { Point } from 'ol/geom';
-import { fetchConfig, townBbox, type MapConfig } from '../api';
+import { fetchConfig, fetchLayer, townBbox, type MapConfig } from '../api';
 import { byId, h } from '../dom';
-import { hazards, isDesignatedFor, type Hazard, type ShelterProps } from '../geodata';
+import { hazards, isDesignatedFor, type CommonProps, type Hazard, type ShelterProps } from '../geodata';
 import { applyStaticText, mountLanguageSwitch, onLangChange, t } from '../i18n';
 import { boundaryLayer } from '../layers/boundary';
-import { sheltersLayer } from '../layers/shelters';
+import { applyShelterStatuses, sheltersLayer } from '../layers/shelters';
 import { setEmphasised } from '../layers/symbols';
 import { createMap, fitTo } from '../map/createMap';
+import { mountLiveIndicator } from '../live/liveIndicator';
+import { concerns, Situation } from '../live/situation';
+import { followSituation } from '../live/situationStream';
 import { createDataLayer, markReadyWhenRendered } from '../map/dataLayer';
+import { mountEvacuationBanner } from './evacuationBanner';
 import { hazardIcon } from './hazardIcons';
 import { shelterCard } from './shelterCard';
 
@@ -26,13 +31,28 @@ let filter: Filter = 'all';
 let shelters: Feature[] = [];
 let map: Map | null = null;
 let redrawShelters: () => void = () => undefined;
+/** The shelter last picked on the map, outlined in the list. */
+let pickedId: string | null = null;
 
 const list = byId('shelter-list');
+
+const situation = new Situation();
 
 applyStaticText(document);
 mountLanguageSwitch(byId('language-switch'));
 mountHazardFilter(byId('hazard-filter'));
+const banner = mountEvacuationBanner(byId('evacuation-banner'), situation);
 onLangChange(() => renderList());
+situation.onChange((change) => {
+  if (!concerns(change, ['shelter_status_changed'])) return;
+  applyShelterStatuses(shelters, situation.shelters);
+  renderList();
+});
+followSituation('/hubs/public', {
+  snapshot: (snapshot) => situation.load(snapshot),
+  events: (events) => situation.apply(events),
+  status: mountLiveIndicator(byId('live-status'), { staleHint: 'with-advice' }),
+});
 void start();
 
 function matches(feature: Feature): boolean {
@@ -53,6 +73,11 @@ async function start(): Promise<void> {
     { ...sheltersLayer, style: (f, r) => (matches(f as Feature) ? sheltersLayer.style(f, r) : undefined) },
     bbox,
   );
+  // Districts are not drawn for residents (their boundaries are illustrative); the banner needs their names.
+  fetchLayer('districts', bbox).then(
+    (json) => banner.setDistricts((json.features as Array<{ properties: CommonProps }>).map((f) => f.properties)),
+    () => undefined, // the banner then gives the level without district names
+  );
   olMap.addLayer(boundary.layer);
   olMap.addLayer(shelterLayer.layer);
   boundary.loaded.then(
@@ -68,6 +93,7 @@ async function start(): Promise<void> {
   byId('list-status').textContent = t('loading');
   try {
     shelters = await shelterLayer.loaded;
+    applyShelterStatuses(shelters, situation.shelters);
     list.dataset.featureCount = String(shelters.length);
     byId('list-status').textContent = '';
     renderList();
@@ -88,6 +114,7 @@ async function start(): Promise<void> {
     const card = list.querySelector<HTMLElement>(`[data-shelter-id="${CSS.escape(String(feature.get('id')))}"]`);
     list.querySelectorAll('.picked').forEach((el) => el.classList.remove('picked'));
     card?.classList.add('picked');
+    pickedId = String(feature.get('id'));
     card?.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
   });
 }
@@ -101,12 +128,27 @@ function showOnMap(feature: Feature): void {
   map.getTargetElement().scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
 
+/** Open shelters first (least crowded first), then the rest in their usual order. */
+const bandOrder = ['available', 'somewhat_crowded', 'unknown', 'crowded', 'full'];
+function rank(feature: Feature): number {
+  const state = situation.shelters.get(String(feature.get('id')));
+  return state?.open ? bandOrder.indexOf(state.crowding) : bandOrder.length;
+}
+
 function renderList(): void {
-  const shown = shelters.filter(matches);
+  // A resident may be on a card's button when an update arrives: keep their place.
+  const focusedCard = document.activeElement?.closest<HTMLElement>('[data-shelter-id]')?.dataset.shelterId;
+  const shown = shelters.filter(matches).sort((a, b) => rank(a) - rank(b));
   list.dataset.visibleCount = String(shown.length);
-  list.replaceChildren(...shown.map((f) => shelterCard(f, () => showOnMap(f))));
+  list.replaceChildren(
+    ...shown.map((f) => shelterCard(f, situation.shelters.get(String(f.get('id'))), () => showOnMap(f))),
+  );
   if (shelters.length > 0 && shown.length === 0) list.append(h('li', { class: 'empty' }, t('noSitesForHazard')));
-  byId('shown-count').textContent = shelters.length > 0 ? t('sitesShown', { n: shown.length }) : '';
+  const open = shown.filter((f) => situation.shelters.get(String(f.get('id')))?.open).length;
+  byId('shown-count').textContent =
+    shelters.length > 0 ? t('sitesShown', { n: shown.length }) + (situation.known ? t('openCount', { n: open }) : '') : '';
+  if (pickedId) list.querySelector(`[data-shelter-id="${CSS.escape(pickedId)}"]`)?.classList.add('picked');
+  if (focusedCard) list.querySelector<HTMLElement>(`[data-shelter-id="${CSS.escape(focusedCard)}"] button`)?.focus();
 }
 
 function mountHazardFilter(fieldset: HTMLElement): void {

@@ -1,12 +1,14 @@
-// One shelter as residents read it: name, address, hazards (icon and text), shelter or site only, capacity.
+// One shelter as residents read it: open now and how crowded (from the public hub), name, address, hazards
+// (icon and text), shelter or site only, capacity. Browser tests read [data-shelter-id][data-crowding].
 import type Feature from 'ol/Feature';
 import { h } from '../dom';
 import type { ShelterProps } from '../geodata';
 import { localName, t } from '../i18n';
-import { capacityText, designatedHazards, hazardLabel, undesignatedHazards } from '../shelterFacts';
+import type { ShelterState } from '../live/situationMessages';
+import { capacityText, crowdingAttribute, designatedHazards, hazardLabel, openingText, undesignatedHazards } from '../shelterFacts';
 import { hazardIcon } from './hazardIcons';
 
-export function shelterCard(feature: Feature, onShowOnMap: () => void): HTMLLIElement {
+export function shelterCard(feature: Feature, state: ShelterState | undefined, onShowOnMap: () => void): HTMLLIElement {
   const shelter = feature.getProperties() as ShelterProps;
   const headingId = `shelter-${shelter.id}`;
 
@@ -21,14 +23,17 @@ export function shelterCard(feature: Feature, onShowOnMap: () => void): HTMLLIEl
   const button = h('button', { type: 'button', class: 'show-on-map', 'aria-describedby': headingId }, t('showOnMap'));
   button.addEventListener('click', onShowOnMap);
 
+  const crowding = crowdingAttribute(state);
   return h(
     'li',
     {
-      class: 'shelter-card',
+      class: `shelter-card crowding-${crowding ?? 'pending'}`,
       'data-shelter-id': shelter.id,
+      'data-crowding': crowding,
       'data-hazards': (shelter.hazards ?? []).join(' '),
     },
     h('h3', { id: headingId }, localName(shelter)),
+    h('p', { class: 'opening' }, h('span', { class: 'opening-mark', 'aria-hidden': 'true' }), openingText(state)),
     shelter.address ? h('p', { class: 'address' }, shelter.address) : null,
     badges,
     excluded.length > 0

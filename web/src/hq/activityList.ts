@@ -1,0 +1,234 @@
+// What has just happened, newest first: the snapshot's recent events, then each event as it arrives, each as a
+// sentence in the current language. Browser tests read #activity-list li[data-seq][data-kind].
+import { h } from '../dom';
+import { isIssued, levelName } from '../evacuationLevels';
+import { lang, onLangChange, t } from '../i18n';
+import { hhmmss, isoTime } from '../japanTime';
+import type { Situation, SituationChange } from '../live/situation';
+import type { SituationEvent, SituationSnapshot } from '../live/situationMessages';
+import { crowdingLabel } from '../shelterFacts';
+
+/** Enough to scroll back over a busy hour without the page growing without bound. */
+const maxItems = 200;
+const maxDetailLength = 120;
+
+export interface PlaceNames {
+  shelter(id: string): string;
+  district(id: string): string;
+}
+
+interface Item {
+  event: SituationEvent;
+  /** Whether the shelter was open before this event; undefined when the page cannot know (older events). */
+  wasOpen?: boolean;
+  /** The alert's message, for acknowledgements and clearances that carry only its id. */
+  alertMessage?: string;
+  element: HTMLLIElement;
+}
+
+/** Gauge readings change every few minutes and have their own display; the list is for decisions and reports. */
+const listed = (event: SituationEvent) => event.kind !== 'station_reading_changed';
+
+export interface ActivityList {
+  /** Re-renders every sentence, e.g. once shelter and district names have loaded. */
+  refresh(): void;
+}
+
+export function mountActivityList(list: HTMLElement, status: HTMLElement, situation: Situation, names: PlaceNames): ActivityList {
+  let items: Item[] = []; // newest first
+  const alertMessages = new Map<number, string>();
+  status.textContent = t('activityWaiting');
+
+  const rememberAlerts = (event: SituationEvent) => {
+    if (event.kind === 'alert_raised') alertMessages.set(event.alert.alertId, event.alert.message);
+  };
+
+  const create = (event: SituationEvent, context: Omit<Item, 'event' | 'element'>): Item => {
+    const element = h('li', { 'data-seq': String(event.seq), 'data-kind': event.kind });
+    const item = { event, ...context, element };
+    render(item);
+    return item;
+  };
+
+  const render = (item: Item) => {
+    const { sentence, detail, urgent } = describe(item, names);
+    item.element.className = `activity-item activity-${group(item.event)}${urgent ? ' urgent' : ''}`;
+    item.element.replaceChildren(
+      h('time', { datetime: isoTime(item.event.at) }, hhmmss(item.event.at)),
+      h('span', { class: 'activity-text' }, sentence),
+    );
+    if (detail) item.element.append(h('span', { class: 'activity-detail' }, detail));
+  };
+
+  const showStatus = () => {
+    status.textContent = !situation.known ? t('activityWaiting') : items.length === 0 ? t('activityEmpty') : '';
+  };
+
+  const loadSnapshot = (snapshot: SituationSnapshot) => {
+    // A snapshot behind what the list shows comes from another log (a restored database): start over.
+    if (items.length > 0 && items[0].event.seq > snapshot.seq) items = [];
+    snapshot.alerts.forEach((a) => alertMessages.set(a.alertId, a.message));
+    const recent = snapshot.recent.filter(listed).sort((a, b) => a.seq - b.seq);
+    const known = new Set(items.map((i) => i.event.seq));
+    const openSeen = new Map<string, boolean>();
+    const added: Item[] = [];
+    for (const event of recent) {
+      rememberAlerts(event);
+      if (!known.has(event.seq)) {
+        added.push(
+          create(event, {
+            wasOpen: event.kind === 'shelter_status_changed' ? openSeen.get(event.shelter.shelterId) : undefined,
+            alertMessage: 'alertId' in event ? alertMessages.get(event.alertId) : undefined,
+          }),
+        );
+      }
+      if (event.kind === 'shelter_status_changed') openSeen.set(event.shelter.shelterId, event.shelter.open);
+    }
+    items = [...added, ...items].sort((a, b) => b.event.seq - a.event.seq).slice(0, maxItems);
+    list.replaceChildren(...items.map((i) => i.element));
+    showStatus();
+  };
+
+  const addEvents = (change: Extract<SituationChange, { kind: 'events' }>) => {
+    const added: Item[] = [];
+    for (const { event, shelterBefore, alertBefore } of change.applied) {
+      if (!listed(event)) continue;
+      rememberAlerts(event);
+      added.unshift(
+        create(event, {
+          wasOpen: shelterBefore?.open,
+          alertMessage: alertBefore?.message ?? ('alertId' in event ? alertMessages.get(event.alertId) : undefined),
+        }),
+      );
+    }
+    if (added.length === 0) return;
+    items = [...added, ...items];
+    added.forEach((i) => i.element.classList.add('fresh'));
+    list.prepend(...added.map((i) => i.element));
+    items.splice(maxItems).forEach((i) => i.element.remove());
+    showStatus();
+  };
+
+  situation.onChange((change) => (change.kind === 'snapshot' ? loadSnapshot(change.snapshot) : addEvents(change)));
+  const refresh = () => {
+    items.forEach(render);
+    showStatus();
+  };
+  onLangChange(refresh);
+  return { refresh };
+}
+
+function group(event: SituationEvent): 'shelter' | 'level' | 'report' | 'alert' | 'station' {
+  switch (event.kind) {
+    case 'shelter_status_changed':
+      return 'shelter';
+    case 'district_evacuation_level_changed':
+      return 'level';
+    case 'field_report_submitted':
+    case 'field_report_updated':
+    case 'field_report_withdrawn':
+      return 'report';
+    case 'alert_raised':
+    case 'alert_acknowledged':
+    case 'alert_cleared':
+      return 'alert';
+    case 'station_reading_changed':
+      return 'station';
+  }
+}
+
+function shorten(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > maxDetailLength ? `${oneLine.slice(0, maxDetailLength - 1)}…` : oneLine;
+}
+
+function joinDetail(...parts: Array<string | undefined>): string | undefined {
+  const present = parts.filter((p): p is string => !!p);
+  return present.length > 0 ? present.join(lang() === 'ja' ? '／' : ' / ') : undefined;
+}
+
+function describe(item: Item, names: PlaceNames): { sentence: string; detail?: string; urgent?: boolean } {
+  const event = item.event;
+  switch (event.kind) {
+    case 'shelter_status_changed': {
+      const s = event.shelter;
+      const values = { name: names.shelter(s.shelterId), count: s.occupancy.toLocaleString(), band: crowdingLabel(s.crowding) };
+      const key = !s.open
+        ? 'activity.shelterClosed'
+        : item.wasOpen === false
+          ? 'activity.shelterOpened'
+          : item.wasOpen === true
+            ? 'activity.shelterUpdated'
+            : 'activity.shelterOpenNow';
+      return { sentence: t(key, values), detail: joinDetail(s.updatedBy, shorten(s.note)), urgent: s.open && s.crowding === 'full' };
+    }
+    case 'district_evacuation_level_changed': {
+      const { district: d, previousLevel: previous } = event;
+      const district = names.district(d.districtId);
+      const who = d.decidedBy ? t('activity.decidedBy', { who: d.decidedBy, by: d.enteredBy ?? '—' }) : undefined;
+      if (!isIssued(d.level)) {
+        const previousName = isIssued(previous) ? levelName(previous) : '';
+        return { sentence: t('activity.levelLifted', { district, previous, previousName }), detail: who };
+      }
+      const values = { district, level: d.level, levelName: levelName(d.level), previous };
+      const key =
+        !isIssued(previous) || d.level === previous
+          ? 'activity.levelIssued'
+          : d.level > previous
+            ? 'activity.levelRaised'
+            : 'activity.levelLowered';
+      return { sentence: t(key, values), detail: who, urgent: d.level >= 4 };
+    }
+    case 'field_report_submitted': {
+      const r = event.report;
+      return {
+        sentence: t('activity.reportSubmitted', {
+          id: r.reportId,
+          category: t(`reportCategory.${r.category}`),
+          verified: t(r.verified ? 'reportVerified' : 'reportUnverified'),
+        }),
+        detail: joinDetail(shorten(r.description), r.reportedBy),
+        urgent: r.category === 'rescue_needed',
+      };
+    }
+    case 'field_report_updated': {
+      const r = event.report;
+      return {
+        sentence: t('activity.reportUpdated', {
+          id: r.reportId,
+          category: t(`reportCategory.${r.category}`),
+          verified: t(r.verified ? 'reportVerified' : 'reportUnverified'),
+          status: t(`reportStatus.${r.status}`),
+        }),
+        detail: joinDetail(event.updatedBy, shorten(r.internalNote)),
+      };
+    }
+    case 'field_report_withdrawn':
+      return { sentence: t('activity.reportWithdrawn', { id: event.reportId }) };
+    case 'alert_raised': {
+      const a = event.alert;
+      const sentence =
+        a.level !== undefined
+          ? t('activity.alertRaisedLevel', { level: a.level, message: shorten(a.message) ?? '' })
+          : t('activity.alertRaised', { message: shorten(a.message) ?? '' });
+      return {
+        sentence,
+        detail: joinDetail(a.districtId ? names.district(a.districtId) : undefined, a.raisedBy),
+        urgent: true,
+      };
+    }
+    case 'alert_acknowledged':
+      return {
+        sentence: t('activity.alertAcknowledged', { message: shorten(item.alertMessage) ?? t('alertFallback', { id: event.alertId }) }),
+        detail: event.acknowledgedBy,
+      };
+    case 'alert_cleared':
+      return {
+        sentence: t('activity.alertCleared', { message: shorten(item.alertMessage) ?? t('alertFallback', { id: event.alertId }) }),
+        detail: joinDetail(event.clearedBy, shorten(event.note)),
+      };
+    case 'station_reading_changed':
+      return { sentence: `${event.reading.stationId}: ${event.reading.value}` };
+  }
+}

@@ -1,0 +1,128 @@
+// The situation as the page knows it: loaded from a snapshot, moved on by each event, watched by the views.
+import type {
+  AlertState,
+  DistrictEvacuation,
+  FieldReport,
+  ShelterState,
+  SituationEvent,
+  SituationEventKind,
+  SituationSnapshot,
+  StationReading,
+} from './situationMessages';
+
+/** An event with what it changed, as it was before: enough to say "opened" rather than "updated". */
+export interface AppliedEvent {
+  event: SituationEvent;
+  shelterBefore?: ShelterState;
+  alertBefore?: AlertState;
+}
+
+export type SituationChange = { kind: 'snapshot'; snapshot: SituationSnapshot } | { kind: 'events'; applied: AppliedEvent[] };
+
+/** Whether a change may concern what a view shows: any snapshot, or events of the given kinds. */
+export function concerns(change: SituationChange, kinds: readonly SituationEventKind[]): boolean {
+  return change.kind === 'snapshot' || change.applied.some(({ event }) => kinds.includes(event.kind));
+}
+
+/** Everything but gauge readings, which arrive up to once a second and which the map does not show yet. */
+export const situationKinds: readonly SituationEventKind[] = [
+  'shelter_status_changed',
+  'district_evacuation_level_changed',
+  'field_report_submitted',
+  'field_report_updated',
+  'field_report_withdrawn',
+  'alert_raised',
+  'alert_acknowledged',
+  'alert_cleared',
+];
+
+export class Situation {
+  readonly shelters = new Map<string, ShelterState>();
+  readonly districts = new Map<string, DistrictEvacuation>();
+  /** Latest reading per station and quantity. */
+  readonly stations = new Map<string, StationReading>();
+  readonly reports = new Map<number, FieldReport>();
+  /** Alerts not yet cleared. */
+  readonly alerts = new Map<number, AlertState>();
+  /** False until the first snapshot: until then nothing is known about opening status or levels. */
+  known = false;
+
+  private readonly listeners: Array<(change: SituationChange) => void> = [];
+
+  onChange(listener: (change: SituationChange) => void): void {
+    this.listeners.push(listener);
+  }
+
+  load(snapshot: SituationSnapshot): void {
+    this.shelters.clear();
+    this.districts.clear();
+    this.stations.clear();
+    this.reports.clear();
+    this.alerts.clear();
+    snapshot.shelters.forEach((s) => this.shelters.set(s.shelterId, s));
+    snapshot.districts.forEach((d) => this.districts.set(d.districtId, d));
+    snapshot.stations.forEach((r) => this.stations.set(stationKey(r), r));
+    snapshot.reports.forEach((r) => this.reports.set(r.reportId, r));
+    (snapshot.alerts ?? []).forEach((a) => this.alerts.set(a.alertId, a));
+    this.known = true;
+    this.emit({ kind: 'snapshot', snapshot });
+  }
+
+  apply(events: SituationEvent[]): void {
+    const applied = events.map((event) => this.applyOne(event));
+    this.emit({ kind: 'events', applied });
+  }
+
+  /** The highest 警戒レベル in force in any district (0 when none). */
+  highestLevel(): number {
+    let highest = 0;
+    this.districts.forEach((d) => (highest = Math.max(highest, d.level)));
+    return highest;
+  }
+
+  private applyOne(event: SituationEvent): AppliedEvent {
+    switch (event.kind) {
+      case 'shelter_status_changed': {
+        const shelterBefore = this.shelters.get(event.shelter.shelterId);
+        this.shelters.set(event.shelter.shelterId, event.shelter);
+        return { event, shelterBefore };
+      }
+      case 'district_evacuation_level_changed':
+        this.districts.set(event.district.districtId, event.district);
+        return { event };
+      case 'field_report_submitted':
+      case 'field_report_updated':
+        this.reports.set(event.report.reportId, event.report);
+        return { event };
+      case 'field_report_withdrawn':
+        this.reports.delete(event.reportId);
+        return { event };
+      case 'alert_raised':
+        this.alerts.set(event.alert.alertId, event.alert);
+        return { event };
+      case 'alert_acknowledged': {
+        const alertBefore = this.alerts.get(event.alertId);
+        if (alertBefore) {
+          this.alerts.set(event.alertId, { ...alertBefore, status: 'acknowledged', acknowledgedBy: event.acknowledgedBy });
+        }
+        return { event, alertBefore };
+      }
+      case 'alert_cleared': {
+        const alertBefore = this.alerts.get(event.alertId);
+        this.alerts.delete(event.alertId);
+        return { event, alertBefore };
+      }
+      case 'station_reading_changed':
+        this.stations.set(stationKey(event.reading), event.reading);
+        return { event };
+    }
+  }
+
+  private emit(change: SituationChange): void {
+    this.listeners.forEach((listener) => listener(change));
+  }
+}
+
+function stationKey(reading: StationReading): string {
+  return `${reading.stationId}/${reading.quantity}`;
+}
