@@ -66,6 +66,9 @@ public sealed class SituationFeed(
                 yield return Resync(refusal.Value);
                 yield break;
             }
+
+            // An empty batch at once tells a resuming client its position is good, before anything new happens.
+            yield return SituationMessage.ForEvents(cursor, cursor, []);
         }
 
         var sentThrough = cursor;

@@ -153,7 +153,7 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
         await WaitForAsync(page, "[data-shelter-id='takahata-shelter-14'][data-crowding='full']", "public-live");
         Assert.DoesNotContain("内部メモ", await page.Locator("body").InnerTextAsync());
 
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, "public-live.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, "public-live.png") });
     }
 
     private async Task WaitForAsync(IPage page, string selector, string name)

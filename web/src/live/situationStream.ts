@@ -42,9 +42,6 @@ function retryDelay(attempt: number): number {
 /** A short interruption shows as "reconnecting"; after this long without data the page says it is offline, and since when. */
 const offlineAfterMs = 15_000;
 
-/** A resumed stream that has not failed within this long is taken as live (the server is silent until news). */
-const resumeGraceMs = 1_000;
-
 export function followSituation(hubUrl: string, handlers: SituationStreamHandlers): SituationStream {
   const connection = new HubConnectionBuilder()
     .withUrl(hubUrl)
@@ -71,7 +68,6 @@ export function followSituation(hubUrl: string, handlers: SituationStreamHandler
   // Callbacks of a stream the page has moved on from are ignored.
   let generation = 0;
   let followTimer: ReturnType<typeof setTimeout> | undefined;
-  let graceTimer: ReturnType<typeof setTimeout> | undefined;
   let followAttempt = 0;
 
   // A lapsed sign-in will not heal itself: stop, and let the page send the user to sign in again.
@@ -131,14 +127,6 @@ export function followSituation(hubUrl: string, handlers: SituationStreamHandler
         if (mine === generation) streamEnded(null);
       },
     });
-    // Resuming, the server sends nothing until something happens: a stream that has not failed within a moment is
-    // live. (From null, the snapshot that comes at once says so.)
-    if (after !== null) {
-      clearTimeout(graceTimer);
-      graceTimer = setTimeout(() => {
-        if (mine === generation && subscription) markLive();
-      }, resumeGraceMs);
-    }
   };
 
   const resync = () => {
@@ -227,7 +215,6 @@ export function followSituation(hubUrl: string, handlers: SituationStreamHandler
       window.removeEventListener('online', onOnline);
       clearTimeout(startTimer);
       clearTimeout(followTimer);
-      clearTimeout(graceTimer);
       clearTimeout(offlineTimer);
       subscription?.dispose();
       await connection.stop();
