@@ -25,7 +25,11 @@ public static class LiveRegistration
 {
     public static IServiceCollection AddLive(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<LiveOptions>(configuration.GetSection("Live"));
+        services.AddOptions<LiveOptions>().Bind(configuration.GetSection("Live"))
+            .Validate(o => o.MaxBatch > 0 && o.MaxLag > 0 && o.RecentEventsKept > 0 && o.PollInterval > TimeSpan.Zero
+                    && o.LogRetention > TimeSpan.Zero && o.StationUpdateInterval >= TimeSpan.Zero,
+                "Live: MaxBatch, MaxLag, RecentEventsKept, PollInterval and LogRetention must be positive, StationUpdateInterval not negative.")
+            .ValidateOnStart();
         services.AddSingleton<SituationSnapshots>();
         services.AddSingleton<SituationFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<SituationFeed>());
