@@ -1,3 +1,4 @@
+using Bousai.Server.Sensors;
 using Bousai.Server.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -6,7 +7,8 @@ namespace Bousai.Server.Health;
 
 public static class HealthEndpoints
 {
-    public sealed record Readiness(string Status, bool Database, IReadOnlyList<string> PendingMigrations, string? Error);
+    /// <summary>Mqtt says whether gauge ingestion is subscribed to its broker; it informs and does not decide readiness (the map works without gauges).</summary>
+    public sealed record Readiness(string Status, bool Database, IReadOnlyList<string> PendingMigrations, string? Error, bool Mqtt);
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
@@ -16,7 +18,7 @@ public static class HealthEndpoints
     }
 
     private static async Task<Results<Ok<Readiness>, JsonHttpResult<Readiness>>> ReadyAsync(
-        NpgsqlDataSource db, SchemaMigrator migrator, ILoggerFactory loggers, CancellationToken ct)
+        NpgsqlDataSource db, SchemaMigrator migrator, ReadingIngester ingester, ILoggerFactory loggers, CancellationToken ct)
     {
         try
         {
@@ -24,13 +26,13 @@ public static class HealthEndpoints
             await command.ExecuteScalarAsync(ct);
             var pending = migrator.PendingScripts();
             return pending.Count == 0
-                ? TypedResults.Ok(new Readiness("ready", true, pending, null))
-                : TypedResults.Json(new Readiness("migrations pending", true, pending, null), statusCode: StatusCodes.Status503ServiceUnavailable);
+                ? TypedResults.Ok(new Readiness("ready", true, pending, null, ingester.IsConnected))
+                : TypedResults.Json(new Readiness("migrations pending", true, pending, null, ingester.IsConnected), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
         {
             loggers.CreateLogger("Bousai.Readiness").LogWarning(e, "Readiness check failed");
-            return TypedResults.Json(new Readiness("database unreachable", false, [], e.Message), statusCode: StatusCodes.Status503ServiceUnavailable);
+            return TypedResults.Json(new Readiness("database unreachable", false, [], e.Message, ingester.IsConnected), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
 }

@@ -21,6 +21,7 @@ namespace Bousai.Server.Live;
 [JsonDerivedType(typeof(AlertAcknowledged), "alert_acknowledged")]
 [JsonDerivedType(typeof(AlertCleared), "alert_cleared")]
 [JsonDerivedType(typeof(DistrictEvacuationLevelChanged), "district_evacuation_level_changed")]
+[JsonDerivedType(typeof(SensorMessagesRefused), "sensor_messages_refused")]
 public abstract record SituationEvent
 {
     public long Seq { get; init; }
@@ -84,3 +85,11 @@ public sealed record DistrictEvacuationLevelChanged(DistrictEvacuation District,
 {
     public override SituationEvent ForPublic() => this with { District = District.ForPublic() };
 }
+
+/// <summary>Gauge messages (or backlog elements) refused into the dead letters by one ingestion batch, counted per station and reason.</summary>
+public sealed record SensorMessagesRefused(IReadOnlyList<RefusalCount> Refusals) : SituationEvent
+{
+    public override SituationEvent? ForPublic() => null;
+}
+
+public sealed record RefusalCount(string? StationId, string Reason, int Count);

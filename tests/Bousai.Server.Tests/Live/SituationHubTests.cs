@@ -176,7 +176,7 @@ public sealed class SituationHubTests(KestrelApp fixture) : IClassFixture<Kestre
         for (var i = 1; i <= 300; i++)
         {
             last = await SituationWriter.AppendAsync(fixture.Db, new StationReadingChanged(
-                new Sensors.StationReading("station-nakahashi", "water_level", i / 100.0, observed.AddSeconds(i))) { At = DateTimeOffset.UtcNow });
+                new Bousai.Server.Sensors.StationReading("station-nakahashi", "water_level", i / 100.0, observed.AddSeconds(i))) { At = DateTimeOffset.UtcNow });
         }
 
         await resident.WaitUntilAsync(c => c.LastThrough >= last, "the last reading");

@@ -13,6 +13,8 @@ namespace Bousai.Server.Tests.Support;
 public sealed class BousaiApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string Password = "correct-horse-battery";
+    public const string SensorUser = "sensors";
+    public const string SensorPassword = "test-sensor-password";
     private readonly TestDatabase _database;
     private readonly bool _kestrel;
     private readonly bool _ownsDatabase;
@@ -37,6 +39,9 @@ public sealed class BousaiApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public TestDatabase Database => _database;
 
+    /// <summary>The port of this instance's embedded MQTT broker (unless the settings name an external one).</summary>
+    public int MqttPort { get; } = Bousai.Testing.FreePorts.Next();
+
     public IReadOnlyDictionary<string, string> Accounts { get; } = new Dictionary<string, string>
     {
         ["hq"] = "hq", ["field"] = "field", ["shelter"] = "shelter", ["admin"] = "admin",
@@ -49,6 +54,10 @@ public sealed class BousaiApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Bousai", _database.ConnectionString);
         builder.UseSetting("Map:BasemapUrl", "");
         builder.UseSetting("Accounts:MaxFailedAttempts", "3");
+        builder.UseSetting("Mqtt:Port", MqttPort.ToString());
+        builder.UseSetting("Mqtt:Username", SensorUser);
+        builder.UseSetting("Mqtt:Password", SensorPassword);
+        builder.UseSetting("Mqtt:ClientId", "bousai-ingest-" + Guid.NewGuid().ToString("N")[..8]);
         builder.UseEnvironment("Production");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
     }

@@ -1,0 +1,45 @@
+namespace Bousai.Server.Sensors;
+
+/// <summary>
+/// Configuration section "Mqtt": the broker the gauges publish to. Embedded (the default) runs an MQTTnet broker in
+/// this process on Host:Port; otherwise Host/Port/UseTls name an external broker (mosquitto in the tests and in
+/// compose). Username/Password are the credential ingestion signs in with, and on the embedded broker also the
+/// one credential gauges may publish with.
+/// </summary>
+public sealed class MqttOptions
+{
+    public bool Embedded { get; set; } = true;
+
+    public string Host { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; } = 1883;
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    public bool UseTls { get; set; }
+
+    /// <summary>Embedded broker only: accept clients without a user name. Off unless configured.</summary>
+    public bool AllowAnonymous { get; set; }
+
+    /// <summary>Stable across restarts, so the broker keeps this instance's session (and its unacknowledged messages).</summary>
+    public string ClientId { get; set; } = "bousai-ingest-" + Environment.MachineName.ToLowerInvariant();
+
+    /// <summary>External broker: instances share the subscription in this group (MQTT 5 shared subscriptions).</summary>
+    public string SharedGroup { get; set; } = "bousai-ingest";
+
+    /// <summary>Most messages committed in one transaction.</summary>
+    public int MaxBatch { get; set; } = 2_000;
+
+    /// <summary>Largest payload accepted; larger ones become dead letters (a backlog of a day of 10-minute readings is about 10 KB).</summary>
+    public int MaxPayloadBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Readings older than this are refused (and old readings are not kept longer).</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(730);
+
+    /// <summary>How many received but not yet committed messages the broker may hand this instance (MQTT receive maximum).</summary>
+    public ushort ReceiveMaximum { get; set; } = 10_000;
+
+    public string Address => $"{(UseTls ? "mqtts" : "mqtt")}://{Host}:{Port}";
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Xunit;
+
+namespace Bousai.Testing;
+
+/// <summary>
+/// A real mosquitto on a free loopback port with one password-protected user and no anonymous access. It can be
+/// stopped and started again on the same port (persistence on, so queued QoS 1 messages survive), as a broker restart.
+/// </summary>
+public sealed class MosquittoBroker : IAsyncLifetime
+{
+    public const string UserName = "sensors";
+    public const string Password = "test-sensor-password";
+    private readonly string _dir = Directory.CreateTempSubdirectory("bousai-mosquitto-").FullName;
+    private Process? _process;
+
+    public int Port { get; } = FreePorts.Next();
+
+    public string Url(string? user = UserName, string? password = Password) =>
+        user is null ? $"mqtt://127.0.0.1:{Port}" : $"mqtt://{user}:{password}@127.0.0.1:{Port}";
+
+    public async Task InitializeAsync()
+    {
+        var passwords = Path.Combine(_dir, "passwd");
+        await RunAsync("mosquitto_passwd", "-c", "-b", passwords, UserName, Password);
+        await File.WriteAllTextAsync(Path.Combine(_dir, "mosquitto.conf"), $"""
+            listener {Port} 127.0.0.1
+            allow_anonymous false
+            password_file {passwords}
+            persistence true
+            persistence_location {_dir}/
+            autosave_interval 1
+            max_queued_messages 0
+            max_inflight_messages 0
+            user {Environment.UserName}
+            """);
+        await StartAsync();
+    }
+
+    /// <summary>Starts mosquitto (again) on the same port with the same configuration and saved state.</summary>
+    public async Task StartAsync()
+    {
+        var mosquitto = Environment.GetEnvironmentVariable("BOUSAI_TEST_MOSQUITTO") ?? "/usr/sbin/mosquitto";
+        _process = Process.Start(new ProcessStartInfo(mosquitto, ["-c", Path.Combine(_dir, "mosquitto.conf")])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        })!;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException) when (!_process.HasExited)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        throw new InvalidOperationException($"mosquitto did not start on port {Port}: {await _process.StandardError.ReadToEndAsync()}");
+    }
+
+    /// <summary>Stops mosquitto the way an operator does (SIGTERM: it saves its state) and waits for it to exit.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is not { HasExited: false }) return;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await kill.WaitForExitAsync();
+        await _process.WaitForExitAsync();
+    }
+
+    public Task DisposeAsync()
+    {
+        if (_process is { HasExited: false }) _process.Kill();
+        _process?.Dispose();
+        Directory.Delete(_dir, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private static async Task RunAsync(string program, params string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardError = true })!;
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{program} failed: {await process.StandardError.ReadToEndAsync()}");
+    }
+}
