@@ -51,6 +51,40 @@ public sealed record WaterLevelThresholds
 
     public static string KeyOf(WaterLevelThreshold stage) => Keys.First(k => k.Stage == stage).Key;
 
+    /// <summary>
+    /// The stage a level in metres has reached on this station: the highest threshold the level is at or above (≥).
+    /// Standard gauges rise 水防団待機 → 氾濫注意 → 避難判断 → 氾濫危険; crisis gauges 観測開始 (Observing) → 危険 (Danger).
+    /// Thresholds the station does not define are skipped; below all of them the stage is Normal.
+    /// </summary>
+    public WaterLevelStage StageOf(double levelMetres)
+    {
+        if (!double.IsFinite(levelMetres))
+        {
+            throw new ArgumentOutOfRangeException(nameof(levelMetres), levelMetres, "a water level must be a finite number of metres");
+        }
+
+        var order = IsCrisisGauge ? CrisisOrder : StandardOrder;
+        for (var i = order.Length - 1; i >= 0; i--)
+        {
+            if (Levels.TryGetValue(order[i], out var threshold) && levelMetres >= threshold)
+            {
+                return StageReached(order[i]);
+            }
+        }
+
+        return WaterLevelStage.Normal;
+    }
+
+    private static WaterLevelStage StageReached(WaterLevelThreshold threshold) => threshold switch
+    {
+        WaterLevelThreshold.ObservationStart => WaterLevelStage.Observing,
+        WaterLevelThreshold.Standby => WaterLevelStage.Standby,
+        WaterLevelThreshold.Caution => WaterLevelStage.Caution,
+        WaterLevelThreshold.Evacuation => WaterLevelStage.Evacuation,
+        WaterLevelThreshold.Danger => WaterLevelStage.Danger,
+        _ => throw new ArgumentOutOfRangeException(nameof(threshold), threshold, null),
+    };
+
     /// <summary>Checks that the stages fit the gauge type and rise strictly from low to high.</summary>
     public static ThresholdsResult Create(IReadOnlyDictionary<WaterLevelThreshold, double> levels, bool isCrisisGauge)
     {
