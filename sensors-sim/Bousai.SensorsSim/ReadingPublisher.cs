@@ -76,13 +76,20 @@ public sealed class ReadingPublisher(BrokerAddress broker, string clientId) : IA
 
                 return;
             }
-            catch (Exception e) when (e is MqttCommunicationException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
             {
                 ReportOutage(e, delay);
                 await Task.Delay(delay, cancellationToken);
             }
         }
     }
+
+    /// <summary>
+    /// A dropped or unreachable broker, or a reconnect that raced with the client still closing the dropped connection
+    /// (MQTTnet: "not allowed to connect while connect/disconnect is pending"). A refused sign-in is not transient.
+    /// </summary>
+    private bool IsTransient(Exception e) =>
+        e is MqttCommunicationException or OperationCanceledException || e is InvalidOperationException && !_client.IsConnected;
 
     /// <summary>One caller reconnects; the others in flight wait for it and find the client connected.</summary>
     private async Task ReconnectAsync(CancellationToken cancellationToken)
