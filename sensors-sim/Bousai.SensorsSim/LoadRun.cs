@@ -44,7 +44,7 @@ public sealed class LoadRun(LoadOptions options, BrokerAddress broker, string cl
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"SYNTHETIC load: {options.Stations} stations ({LoadOptions.StationId(1)} … {LoadOptions.StationId(options.Stations)}) × {options.Rate} readings/s "
                 + $"= {options.Stations * options.Rate:N0} readings/s, {options.Batch} per message, over {options.Connections} connections with up to "
-                + $"{inFlight} publishes in flight each → {broker}, {(options.Duration is { } d ? $"for {d.TotalSeconds:0.###} s" : "until Ctrl-C")}"));
+                + $"{inFlight} publishes in flight each → {broker}, {(options.Duration is { } d ? FormattableString.Invariant($"for {d.TotalSeconds:0.###} s") : "until Ctrl-C")}"));
 
             var clock = Stopwatch.StartNew();
             using var abandon = new CancellationTokenSource();

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Bousai.SensorsSim;
 
 // Bousai sensor simulator: publishes SYNTHETIC gauge readings over MQTT in the contract of docs/mqtt.md.
@@ -7,9 +8,10 @@ using Bousai.SensorsSim;
 //   load     --load-stations N --rate R [--batch K] [--duration SECONDS] [--connections C] [--in-flight F]
 // and in every mode --client-id ID (default bousai-sensors-sim; load mode appends -1, -2, … per connection).
 // Exit codes: 0 done (or Ctrl-C), 1 load readings left unacknowledged, 2 bad options or the broker refused us.
-var stop = new CancellationTokenSource(); // Not disposed: ProcessExit may still fire after the run ends.
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+using var stop = new CancellationTokenSource();
+// Ctrl-C and TERM end the run gracefully: load mode still drains its in-flight publishes and prints its totals.
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
 try
 {
@@ -35,7 +37,7 @@ try
             Console.WriteLine($"SYNTHETIC scenario {scenario.Name} done: {feed.Published} readings published; the last observed at {StationFeed.Jst(end)} JST");
             if (options.ThenSteady)
             {
-                Console.WriteLine($"SYNTHETIC steady weather follows in real time, a round every {options.Interval.TotalSeconds:0.###} s");
+                Console.WriteLine(FormattableString.Invariant($"SYNTHETIC steady weather follows in real time, a round every {options.Interval.TotalSeconds:0.###} s"));
                 await Replay.SteadyAsync(feed, ReplayTimeline.RealTimeFrom(end), options.Interval, 1, options.Count, time, stop.Token);
             }
         }
@@ -60,4 +62,10 @@ catch (Exception e) when (e is ArgumentException or FormatException or IOExcepti
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {
     return 0;
+}
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stop.Cancel();
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using static System.FormattableString;
 
 namespace Bousai.SensorsSim;
 
@@ -42,11 +43,11 @@ public sealed class StationFeed(ReadingPublisher publisher, IReadOnlyList<Simula
     {
         var rivers = round.Where(r => r.Station.Kind == SimulatedStation.WaterLevel).Select(r =>
             !r.Reported ? $"{r.Station.Name} silent (low: reports daily)"
-            : r.Station.StageAt(r.Value) is { } stage ? $"{r.Station.Name} {r.Value:0.00} m ≥ {stage}"
-            : $"{r.Station.Name} {r.Value:0.00} m");
+            : r.Station.StageAt(r.Value) is { } stage ? Invariant($"{r.Station.Name} {r.Value:0.00} m ≥ {stage}")
+            : Invariant($"{r.Station.Name} {r.Value:0.00} m"));
         var rain = round.Where(r => r.Station.Kind == SimulatedStation.Rain && r.Reported)
-            .Select(r => $"{r.Station.Name} {r.Value:0.0} (Σ {_rainSinceStart.GetValueOrDefault(r.Station.Id):0.0})");
-        return string.Create(CultureInfo.InvariantCulture, $"{string.Join(" · ", rivers)} | rain mm/10 min: {string.Join(" · ", rain)}");
+            .Select(r => Invariant($"{r.Station.Name} {r.Value:0.0} (Σ {_rainSinceStart.GetValueOrDefault(r.Station.Id):0.0})"));
+        return $"{string.Join(" · ", rivers)} | rain mm/10 min: {string.Join(" · ", rain)}";
     }
 
     public static string Jst(DateTimeOffset at) => at.ToOffset(JapanTime).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
