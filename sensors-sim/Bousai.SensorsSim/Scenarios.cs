@@ -36,10 +36,10 @@ public static class Scenarios
         },
         Marks =
         [
-            new ScenarioMark(At(2022, 8, 3, 19, 15), "大雨特別警報 (警戒レベル5相当)"),
+            new ScenarioMark(At(2022, 8, 3, 19, 15), "大雨特別警報, 警戒レベル5相当"),
             new ScenarioMark(At(2022, 8, 3, 20, 50), "最上川 小出 13.3 m, 氾濫危険水位 12.8 m 超"),
-            new ScenarioMark(At(2022, 8, 3, 21, 10), "緊急安全確保 発令済み (この時刻までに)"),
-            new ScenarioMark(At(2022, 8, 4, 6), "アメダス高峰 306 mm/24 h (観測史上最大)"),
+            new ScenarioMark(At(2022, 8, 3, 21, 10), "緊急安全確保, この時刻までに発令"),
+            new ScenarioMark(At(2022, 8, 4, 6), "アメダス高峰 306 mm/24 h, 観測史上最大"),
         ],
         Facts = "real: 大雨特別警報 19:15 on the 3rd, 緊急安全確保 by 21:10, 最上川 小出 13.3 m at 20:50, AMeDAS 高峰 306 mm/24 h; "
               + "hourly curves were not published, so every value is SYNTHETIC",
