@@ -9,10 +9,9 @@ public static class Replay
     /// Steady weather, rounds <paramref name="interval"/> apart from round <paramref name="firstRound"/> on, for
     /// <paramref name="rounds"/> rounds (null: until cancelled).
     /// </summary>
-    public static async Task<DateTimeOffset?> SteadyAsync(StationFeed feed, ReplayTimeline timeline, TimeSpan interval, int firstRound, int? rounds,
+    public static async Task SteadyAsync(StationFeed feed, ReplayTimeline timeline, TimeSpan interval, int firstRound, int? rounds,
         TimeProvider time, CancellationToken cancellationToken)
     {
-        DateTimeOffset? last = null;
         for (var round = firstRound; rounds is null || round < firstRound + rounds; round++)
         {
             var offset = interval * round;
@@ -21,14 +20,11 @@ public static class Replay
             var values = await feed.PublishRoundAsync(observedAt, s => SteadyWeather.Value(s, observedAt), cancellationToken);
             Console.WriteLine($"SYNTHETIC steady round {round - firstRound + 1}{(rounds is { } n ? $"/{n}" : "")}: observedAt {StationFeed.Jst(observedAt)} JST, "
                               + $"{values.Count(v => v.Reported)} readings ({feed.Published} in all) · {feed.Describe(values)}");
-            last = observedAt;
         }
-
-        return last;
     }
 
     /// <summary>Steady weather as the command line asks: real time from now, or at --speed S a replay of --count rounds that ends now.</summary>
-    public static Task<DateTimeOffset?> SteadyAsync(StationFeed feed, SimOptions options, TimeProvider time, CancellationToken cancellationToken)
+    public static Task SteadyAsync(StationFeed feed, SimOptions options, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var timeline = options.Speed > 1
