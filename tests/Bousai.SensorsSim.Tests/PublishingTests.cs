@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Text;
+using System.Globalization;
 using System.Text.Json.Nodes;
-using MQTTnet;
 
 namespace Bousai.SensorsSim.Tests;
 
@@ -12,25 +9,19 @@ public sealed class PublishingTests(MosquittoBroker broker) : IClassFixture<Mosq
     [Fact]
     public async Task One_round_publishes_a_reading_for_every_shipped_station_at_QoS_1()
     {
-        var received = new ConcurrentQueue<MqttApplicationMessage>();
-        using var subscriber = new MqttClientFactory().CreateMqttClient();
-        subscriber.ApplicationMessageReceivedAsync += e => { received.Enqueue(e.ApplicationMessage); return Task.CompletedTask; };
-        await subscriber.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port)
-            .WithCredentials(MosquittoBroker.UserName, MosquittoBroker.Password).Build());
-        await subscriber.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter("bousai/v1/stations/#", MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        await using var subscriber = await Subscriber.ConnectAsync(broker);
 
         var (exitCode, output) = await RunSimulatorAsync(broker.Url(), "--count", "1");
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("SYNTHETIC", output);
         var stations = SimulatedStation.ReadGeoJson(Paths.Geodata("stations.geojson"));
-        for (var wait = 0; received.Count < stations.Count && wait < 100; wait++) await Task.Delay(50);
-        Assert.Equal(stations.Select(s => $"bousai/v1/stations/{s.Id}/{s.Quantity}").Order(), received.Select(m => m.Topic).Order());
-        Assert.All(received, m =>
+        await subscriber.WaitForAsync(stations.Count);
+        Assert.Equal(stations.Select(s => $"bousai/v1/stations/{s.Id}/{s.Quantity}").Order(), subscriber.Received.Select(m => m.Topic).Order());
+        Assert.All(subscriber.Received, m =>
         {
-            Assert.Equal(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce, m.QualityOfServiceLevel);
-            var payload = JsonNode.Parse(Encoding.UTF8.GetString(m.Payload))!;
+            Assert.Equal(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce, m.Message.QualityOfServiceLevel);
+            var payload = JsonNode.Parse(m.Payload)!;
             Assert.EndsWith("+09:00", payload["observedAt"]!.GetValue<string>());
             Assert.True(double.IsFinite(payload["value"]!.GetValue<double>()));
         });
@@ -54,28 +45,34 @@ public sealed class PublishingTests(MosquittoBroker broker) : IClassFixture<Mosq
         Assert.Contains("refused the connection", output);
     }
 
-    private static async Task<(int ExitCode, string Output)> RunSimulatorAsync(string brokerUrl, params string[] arguments)
+    [Fact]
+    public async Task Bad_options_stop_the_simulator_with_exit_code_2_and_say_why()
     {
-        var start = new ProcessStartInfo("dotnet",
-            [Path.Combine(AppContext.BaseDirectory, "Bousai.SensorsSim.dll"), "--broker", brokerUrl,
-             "--stations", Paths.Geodata("stations.geojson"), .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            Assert.Fail($"the simulator did not stop within 60 s: {await stdout}{await stderr}");
-        }
-        return (process.ExitCode, await stdout + await stderr);
+        var (exitCode, output) = await RunSimulatorAsync(broker.Url(), "--rate", "10");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--rate does not apply to steady mode", output);
     }
+
+    [Fact]
+    public async Task Fast_steady_weather_is_a_replay_of_its_rounds_that_ends_now()
+    {
+        await using var subscriber = await Subscriber.ConnectAsync(broker);
+        var before = DateTimeOffset.UtcNow;
+
+        var (exitCode, output) = await RunSimulatorAsync(broker.Url(), "--speed", "1200", "--count", "3", "--client-id", "steady-replay");
+
+        var after = DateTimeOffset.UtcNow;
+        Assert.True(exitCode == 0, output);
+        await subscriber.WaitForAsync(3 * 7 + 1);
+        var nakahashi = subscriber.Received.Where(m => m.Topic.Contains("station-nakahashi"))
+            .Select(m => DateTimeOffset.Parse(JsonNode.Parse(m.Payload)!["observedAt"]!.GetValue<string>(), CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(3, nakahashi.Count);
+        Assert.Equal([TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(10)], nakahashi.Zip(nakahashi.Skip(1), (a, b) => b - a));
+        Assert.InRange(nakahashi[^1], before.AddSeconds(-1), after);
+        Assert.Contains("steady round 3/3", output);
+    }
+
+    private static Task<(int ExitCode, string Output)> RunSimulatorAsync(string brokerUrl, params string[] arguments) =>
+        SimulatorProcess.RunAsync(brokerUrl, ["--stations", Paths.Geodata("stations.geojson"), .. arguments]);
 }
