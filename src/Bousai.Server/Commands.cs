@@ -144,11 +144,25 @@ public static class Commands
         foreach (var layer in MapLayers.All)
         {
             var file = Path.Combine(geodata, layer.Id + ".geojson");
-            if (File.Exists(file)) await ImportFileAsync(services, file, layer);
+            if (!File.Exists(file)) continue;
+            // Once imported, stations and their thresholds are maintained by admins through the API; setup never overwrites them.
+            if (layer == MapLayers.Stations && await AnyStationAsync(services))
+            {
+                Console.WriteLine("stations: kept as they are (maintained through /api/admin/stations; ./bousai import replaces them)");
+                continue;
+            }
+
+            await ImportFileAsync(services, file, layer);
         }
 
         await EnsureDemoLoginsAsync(services.GetRequiredService<StaffAccounts>(), loginsFile);
         return 0;
+    }
+
+    private static async Task<bool> AnyStationAsync(IServiceProvider services)
+    {
+        await using var command = services.GetRequiredService<Npgsql.NpgsqlDataSource>().CreateCommand("SELECT EXISTS (SELECT 1 FROM stations)");
+        return (bool)(await command.ExecuteScalarAsync())!;
     }
 
     private static readonly (string UserName, string DisplayName, string Role, string[] Shelters)[] DemoLogins =

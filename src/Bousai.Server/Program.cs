@@ -47,6 +47,7 @@ app.MapShelterStatusApi();
 app.MapEvacuationApi();
 app.MapFieldReportApi();
 app.MapAlertApi();
+app.MapStationApi();
 app.MapLiveHubs();
 app.MapClientPages(app.Environment);
 

@@ -1,3 +1,4 @@
+using Bousai.Testing;
 using System.Globalization;
 using System.Text.RegularExpressions;
 

@@ -14,7 +14,7 @@ public static class SituationBatches
         {
             var change = audience == Audience.Public ? events[i].ForPublic() : events[i];
             if (change is null) continue;
-            if (change is StationReadingChanged { Reading: var reading } && !latestReading.Add((reading.StationId, reading.Quantity))) continue;
+            if (change is StationStateChanged { State: var state } && !latestReading.Add((state.StationId, state.Quantity))) continue;
             kept.Add(change);
         }
 

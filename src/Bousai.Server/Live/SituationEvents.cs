@@ -12,7 +12,7 @@ namespace Bousai.Server.Live;
 /// increasing across every server instance; At is when the change was committed by the server.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
-[JsonDerivedType(typeof(StationReadingChanged), "station_reading_changed")]
+[JsonDerivedType(typeof(StationStateChanged), "station_state_changed")]
 [JsonDerivedType(typeof(FieldReportSubmitted), "field_report_submitted")]
 [JsonDerivedType(typeof(FieldReportUpdated), "field_report_updated")]
 [JsonDerivedType(typeof(FieldReportWithdrawn), "field_report_withdrawn")]
@@ -32,8 +32,8 @@ public abstract record SituationEvent
     public abstract SituationEvent? ForPublic();
 }
 
-/// <summary>A gauge's latest reading changed. Several in a row for one gauge are coalesced for each client (latest wins).</summary>
-public sealed record StationReadingChanged(StationReading Reading) : SituationEvent
+/// <summary>A gauge's state changed (a new reading, or a late one that changed its totals). Several in a row for one gauge are coalesced for each client (latest wins).</summary>
+public sealed record StationStateChanged(StationState State) : SituationEvent
 {
     public override SituationEvent ForPublic() => this;
 }

@@ -94,7 +94,7 @@ public sealed class SituationFeed(
 
             yield return SituationMessage.ForEvents(sentThrough, cursor, events);
             sentThrough = cursor;
-            if (events.Any(e => e is StationReadingChanged) && _options.StationUpdateInterval > TimeSpan.Zero)
+            if (events.Any(e => e is StationStateChanged) && _options.StationUpdateInterval > TimeSpan.Zero)
             {
                 await Task.Delay(_options.StationUpdateInterval, time, cancellationToken);
             }

@@ -14,7 +14,7 @@ public sealed record SituationSnapshot(
     DateTimeOffset At,
     IReadOnlyList<ShelterState> Shelters,
     IReadOnlyList<DistrictEvacuation> Districts,
-    IReadOnlyList<StationReading> Stations,
+    IReadOnlyList<StationState> Stations,
     IReadOnlyList<FieldReport> Reports,
     IReadOnlyList<AlertState> Alerts,
     IReadOnlyList<SituationEvent> Recent);
@@ -62,7 +62,7 @@ public sealed class SituationSnapshots(NpgsqlDataSource db, TimeProvider time)
         var isPublic = audience == Audience.Public;
         var shelters = await ShelterStatusEndpoints.ReadAllAsync(connection, transaction, ct);
         var districts = await EvacuationLevelEndpoints.ReadAllAsync(connection, transaction, ct);
-        var stations = await LatestReadings.ReadAsync(connection, transaction, ct);
+        var stations = await StationStates.ReadAllAsync(connection, transaction, ct);
         var reports = await FieldReportEndpoints.ReadCurrentAsync(connection, transaction, verifiedOnly: isPublic, ct);
         IReadOnlyList<AlertState> alerts = isPublic ? [] : await AlertEndpoints.ReadActiveAsync(connection, transaction, ct);
         IReadOnlyList<SituationEvent> recent = isPublic

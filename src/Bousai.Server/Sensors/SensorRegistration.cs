@@ -16,6 +16,8 @@ public static class SensorRegistration
         services.AddHostedService<EmbeddedBroker>();
         services.AddSingleton<ReadingIngester>();
         services.AddHostedService(sp => sp.GetRequiredService<ReadingIngester>());
+        services.AddSingleton<StationStateRefresher>();
+        services.AddHostedService(sp => sp.GetRequiredService<StationStateRefresher>());
         return services;
     }
 }

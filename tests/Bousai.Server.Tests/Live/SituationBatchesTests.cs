@@ -10,8 +10,8 @@ public sealed class SituationBatchesTests
 {
     private static readonly DateTimeOffset T = new(2026, 8, 3, 19, 10, 0, TimeSpan.FromHours(9));
 
-    private static StationReadingChanged Reading(long seq, string station, double value) =>
-        new(new StationReading(station, "water_level", value, T.AddMinutes(seq))) { Seq = seq, At = T };
+    private static StationStateChanged Reading(long seq, string station, double value) =>
+        new(new StationState(station, "water_level", value, T.AddMinutes(seq), T.AddMinutes(seq), null)) { Seq = seq, At = T };
 
     private static FieldReportSubmitted Report(long seq, bool verified) =>
         new(new FieldReport(seq, FieldReportCategory.Flooding, FieldReportStatus.New, verified, 140.19, 38.0, T, "床下浸水 佐藤様方", "field", "note")) { Seq = seq, At = T };
@@ -24,7 +24,7 @@ public sealed class SituationBatchesTests
         var sent = SituationBatches.ForAudience(batch, Audience.Staff);
 
         Assert.Equal([2L, 3L, 5L], sent.Select(e => e.Seq));
-        Assert.Equal(1.4, Assert.IsType<StationReadingChanged>(sent[^1]).Reading.Value);
+        Assert.Equal(1.4, Assert.IsType<StationStateChanged>(sent[^1]).State.Value);
     }
 
     [Fact]

@@ -175,14 +175,14 @@ public sealed class SituationHubTests(KestrelApp fixture) : IClassFixture<Kestre
         long last = 0;
         for (var i = 1; i <= 300; i++)
         {
-            last = await SituationWriter.AppendAsync(fixture.Db, new StationReadingChanged(
-                new Bousai.Server.Sensors.StationReading("station-nakahashi", "water_level", i / 100.0, observed.AddSeconds(i))) { At = DateTimeOffset.UtcNow });
+            last = await SituationWriter.AppendAsync(fixture.Db, new StationStateChanged(new Bousai.Server.Sensors.StationState(
+                "station-nakahashi", "water_level", i / 100.0, observed.AddSeconds(i), observed.AddSeconds(i), null)) { At = DateTimeOffset.UtcNow });
         }
 
         await resident.WaitUntilAsync(c => c.LastThrough >= last, "the last reading");
-        var readings = resident.Events.OfType<StationReadingChanged>().Where(e => e.Reading.StationId == "station-nakahashi").ToList();
+        var readings = resident.Events.OfType<StationStateChanged>().Where(e => e.State.StationId == "station-nakahashi").ToList();
         Assert.InRange(readings.Count, 1, 100);
-        Assert.Equal(3.00, readings[^1].Reading.Value);
+        Assert.Equal(3.00, readings[^1].State.Value);
         Assert.Empty(resident.Violations);
     }
 

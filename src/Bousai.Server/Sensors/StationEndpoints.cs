@@ -1,0 +1,275 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Bousai.Domain.Rivers;
+using Bousai.Server.Accounts;
+using Bousai.Server.Audit;
+using Bousai.Server.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace Bousai.Server.Sensors;
+
+/// <summary>A gauge as HQ sees it: what it is, its thresholds, its state, and what it sent that was refused.</summary>
+public sealed record StationOverview(
+    string StationId,
+    string NameJa,
+    string? NameEn,
+    string Kind,
+    string GaugeType,
+    int ExpectedIntervalMinutes,
+    IReadOnlyDictionary<string, double> Thresholds,
+    StationState? State,
+    int DeadLetters24h,
+    DateTimeOffset? LastDeadLetterAt);
+
+/// <summary>A gauge's readings for a chart: water levels (highest per bucket) or rain (sum per bucket), with its thresholds.</summary>
+public sealed record StationSeries(string StationId, string Quantity, TimeSpan Bucket, IReadOnlyDictionary<string, double> Thresholds,
+    IReadOnlyList<SeriesPoint> Points);
+
+public sealed record SeriesPoint(DateTimeOffset At, double Value);
+
+public sealed record DeadLetter(long Id, DateTimeOffset ReceivedAt, string Topic, string? StationId, string Reason, string? Detail,
+    string Payload, int PayloadBytes);
+
+/// <summary>An admin adds a gauge. Thresholds (metres) by stage key: standby, caution, evacuation, danger; or observation_start, danger.</summary>
+public sealed record NewStation(string? StationId, string? NameJa, string? NameEn, string? Kind, string? GaugeType, string? RiverJa,
+    int? ExpectedIntervalMinutes, double? Longitude, double? Latitude, Dictionary<string, double>? Thresholds);
+
+public static class StationEndpoints
+{
+    private const int MaxChartHours = 72;
+
+    public static IEndpointRouteBuilder MapStationApi(this IEndpointRouteBuilder routes)
+    {
+        var stations = routes.MapGroup("/api/stations").WithTags("Stations");
+        stations.MapGet("/", ListAsync).RequireAuthorization(AccountEndpoints.StaffPolicy)
+            .WithSummary("Every gauge with its thresholds, state (last reading and its age) and dead letters of the last 24 h");
+        stations.MapGet("/{stationId}/readings", SeriesAsync).AllowAnonymous()
+            .WithSummary("A gauge's readings for a chart (public: gauge data is public information)");
+        routes.MapGet("/api/dead-letters", DeadLettersAsync).RequireAuthorization(AccountEndpoints.StaffPolicy).WithTags("Stations")
+            .WithSummary("Refused gauge messages, newest first, with the reason and the first 2 KB of the payload");
+
+        var admin = routes.MapGroup("/api/admin/stations").WithTags("Stations").RequireAuthorization(AccountEndpoints.AdminPolicy);
+        admin.MapPost("/", AddAsync).WithSummary("Add a gauge (admin; audited). Ingestion accepts its readings at once.");
+        admin.MapPut("/{stationId}/thresholds", SetThresholdsAsync)
+            .WithSummary("Replace a gauge's thresholds (admin; audited). The next reading is judged by them.");
+        return routes;
+    }
+
+    private static async Task<Ok<IReadOnlyList<StationOverview>>> ListAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            """
+            SELECT s.id, s.name_ja, s.name_en, s.kind, s.gauge_type, s.expected_interval_minutes,
+                   coalesce((SELECT jsonb_object_agg(t.stage, t.level_m) FROM station_thresholds t WHERE t.station_id = s.id), '{}')::text,
+                   (SELECT st.derived::text FROM station_states st WHERE st.station_id = s.id AND st.derived IS NOT NULL),
+                   (SELECT count(*) FROM dead_letters d WHERE d.station_id = s.id AND d.received_at > now() - interval '24 hours')::int,
+                   (SELECT max(d.received_at) FROM dead_letters d WHERE d.station_id = s.id)
+            FROM stations s ORDER BY s.kind DESC, s.id
+            """);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var list = new List<StationOverview>();
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(new StationOverview(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetString(3), reader.GetString(4), reader.GetInt32(5),
+                JsonSerializer.Deserialize<Dictionary<string, double>>(reader.GetString(6))!,
+                reader.IsDBNull(7) ? null : JsonSerializer.Deserialize<StationState>(reader.GetString(7), BousaiJson.Options),
+                reader.GetInt32(8), reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9)));
+        }
+
+        return TypedResults.Ok<IReadOnlyList<StationOverview>>(list);
+    }
+
+    /// <summary>The last <paramref name="hours"/> (default 24) before the gauge's latest reading, at most 1,000 points: PostGIS bins denser data.</summary>
+    private static async Task<Results<Ok<StationSeries>, ProblemHttpResult>> SeriesAsync(string stationId, int? hours, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var window = TimeSpan.FromHours(Math.Clamp(hours ?? 24, 1, MaxChartHours));
+        var bucket = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMinutes(1).Ticks, window.Ticks / 1000));
+        await using var connection = await db.OpenConnectionAsync(ct);
+        string quantity;
+        Dictionary<string, double> thresholds;
+        await using (var station = new NpgsqlCommand(
+            """
+            SELECT CASE s.kind WHEN 'rain' THEN 'rainfall' ELSE 'water_level' END,
+                   coalesce((SELECT jsonb_object_agg(t.stage, t.level_m) FROM station_thresholds t WHERE t.station_id = s.id), '{}')::text
+            FROM stations s WHERE s.id = $1
+            """, connection))
+        {
+            station.Parameters.AddWithValue(stationId);
+            await using var reader = await station.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct)) return Problems.NotFound("No such station", $"There is no station '{stationId}'.");
+            quantity = reader.GetString(0);
+            thresholds = JsonSerializer.Deserialize<Dictionary<string, double>>(reader.GetString(1))!;
+        }
+
+        await using var series = new NpgsqlCommand(
+            $"""
+             WITH latest AS (SELECT max(observed_at) AS at FROM readings WHERE station_id = $1 AND quantity = $2)
+             SELECT date_bin($3, r.observed_at, TIMESTAMPTZ '2000-01-01') + $3 AS bucket_end, {(quantity == "rainfall" ? "sum" : "max")}(r.value)
+             FROM readings r, latest
+             WHERE r.station_id = $1 AND r.quantity = $2 AND r.observed_at > latest.at - $4 AND r.observed_at <= latest.at
+             GROUP BY 1 ORDER BY 1
+             """, connection);
+        series.Parameters.AddWithValue(stationId);
+        series.Parameters.AddWithValue(quantity);
+        series.Parameters.AddWithValue(bucket);
+        series.Parameters.AddWithValue(window);
+        var points = new List<SeriesPoint>();
+        await using (var reader = await series.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct)) points.Add(new SeriesPoint(reader.GetFieldValue<DateTimeOffset>(0), reader.GetDouble(1)));
+        }
+
+        return TypedResults.Ok(new StationSeries(stationId, quantity, bucket, thresholds, points));
+    }
+
+    private static async Task<Ok<IReadOnlyList<DeadLetter>>> DeadLettersAsync(string? stationId, int? limit, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            """
+            SELECT id, received_at, topic, station_id, reason, detail, payload, payload_bytes FROM dead_letters
+            WHERE $1::text IS NULL OR station_id = $1 ORDER BY id DESC LIMIT $2
+            """);
+        command.Parameters.AddWithValue((object?)stationId ?? DBNull.Value);
+        command.Parameters.AddWithValue(Math.Clamp(limit ?? 100, 1, 1000));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var letters = new List<DeadLetter>();
+        while (await reader.ReadAsync(ct))
+        {
+            letters.Add(new DeadLetter(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetString(6), reader.GetInt32(7)));
+        }
+
+        return TypedResults.Ok<IReadOnlyList<DeadLetter>>(letters);
+    }
+
+    private static async Task<Results<Created<StationOverview>, ValidationProblem, ProblemHttpResult>> AddAsync(
+        NewStation station, ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (station.StationId is null || !System.Text.RegularExpressions.Regex.IsMatch(station.StationId, "^[a-z0-9][a-z0-9._-]{1,99}$"))
+            errors["stationId"] = ["A lower-case id of letters, digits, '.', '_' or '-' (it is part of the MQTT topic)."];
+        if (string.IsNullOrWhiteSpace(station.NameJa)) errors["nameJa"] = ["The Japanese name is required."];
+        if (station.Kind is not ("water_level" or "rain")) errors["kind"] = ["Kind is water_level or rain."];
+        var gaugeType = station.GaugeType ?? (station.Kind == "rain" ? "amedas" : "standard");
+        if (gaugeType is not ("standard" or "crisis" or "amedas")) errors["gaugeType"] = ["Gauge type is standard, crisis or amedas."];
+        if (station.ExpectedIntervalMinutes is not (null or (>= 1 and <= 1440))) errors["expectedIntervalMinutes"] = ["1 to 1440 minutes."];
+        if (station.Longitude is not (>= -180 and <= 180) || station.Latitude is not (>= -90 and <= 90)) errors["location"] = ["Longitude and latitude are required."];
+        var thresholds = ParseThresholds(station.Thresholds ?? [], gaugeType == "crisis", station.Kind == "rain", errors);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var insert = new NpgsqlCommand(
+            """
+            INSERT INTO stations (id, source, kind, gauge_type, river_ja, expected_interval_minutes, name_ja, name_en, illustrative, properties, geom)
+            VALUES ($1, 'admin', $2, $3, $4, $5, $6, $7, false, '{}', ST_SetSRID(ST_MakePoint($8, $9), 4326))
+            ON CONFLICT (id) DO NOTHING
+            """, connection, transaction))
+        {
+            insert.Parameters.AddWithValue(station.StationId!);
+            insert.Parameters.AddWithValue(station.Kind!);
+            insert.Parameters.AddWithValue(gaugeType);
+            insert.Parameters.AddWithValue((object?)station.RiverJa ?? DBNull.Value);
+            insert.Parameters.AddWithValue(station.ExpectedIntervalMinutes ?? 10);
+            insert.Parameters.AddWithValue(station.NameJa!.Trim());
+            insert.Parameters.AddWithValue((object?)station.NameEn?.Trim() ?? DBNull.Value);
+            insert.Parameters.AddWithValue(station.Longitude!.Value);
+            insert.Parameters.AddWithValue(station.Latitude!.Value);
+            if (await insert.ExecuteNonQueryAsync(ct) == 0)
+            {
+                return Problems.Conflict("The station exists", $"There is already a station '{station.StationId}'.");
+            }
+        }
+
+        await ReplaceThresholdsAsync(connection, transaction, station.StationId!, thresholds, ct);
+        await AuditLog.RecordAsync(connection, transaction, new AuditEntry(user.Identity!.Name!, "station.add", "station", station.StationId,
+            new Dictionary<string, object?> { ["kind"] = station.Kind, ["gaugeType"] = gaugeType, ["thresholds"] = thresholds }), ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Created($"/api/stations/{station.StationId}/readings",
+            new StationOverview(station.StationId!, station.NameJa!.Trim(), station.NameEn, station.Kind!, gaugeType,
+                station.ExpectedIntervalMinutes ?? 10, thresholds, null, 0, null));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyDictionary<string, double>>, ValidationProblem, ProblemHttpResult>> SetThresholdsAsync(
+        string stationId, Dictionary<string, double> levels, ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        string kind, gaugeType;
+        Dictionary<string, double> before;
+        await using (var lookup = new NpgsqlCommand(
+            """
+            SELECT kind, gauge_type,
+                   coalesce((SELECT jsonb_object_agg(t.stage, t.level_m) FROM station_thresholds t WHERE t.station_id = s.id), '{}')::text
+            FROM stations s WHERE id = $1 FOR UPDATE
+            """, connection, transaction))
+        {
+            lookup.Parameters.AddWithValue(stationId);
+            await using var reader = await lookup.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct)) return Problems.NotFound("No such station", $"There is no station '{stationId}'.");
+            (kind, gaugeType, before) = (reader.GetString(0), reader.GetString(1), JsonSerializer.Deserialize<Dictionary<string, double>>(reader.GetString(2))!);
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var thresholds = ParseThresholds(levels, gaugeType == "crisis", kind == "rain", errors);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+
+        await ReplaceThresholdsAsync(connection, transaction, stationId, thresholds, ct);
+        // Re-judge the latest reading by the new thresholds at once.
+        await using (var dirty = new NpgsqlCommand("UPDATE station_states SET dirty = true WHERE station_id = $1", connection, transaction))
+        {
+            dirty.Parameters.AddWithValue(stationId);
+            await dirty.ExecuteNonQueryAsync(ct);
+        }
+
+        await AuditLog.RecordAsync(connection, transaction, new AuditEntry(user.Identity!.Name!, "station.thresholds", "station", stationId,
+            new Dictionary<string, object?> { ["before"] = before, ["after"] = thresholds }), ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Ok<IReadOnlyDictionary<string, double>>(thresholds);
+    }
+
+    private static Dictionary<string, double> ParseThresholds(Dictionary<string, double> levels, bool crisis, bool rain, Dictionary<string, string[]> errors)
+    {
+        if (rain)
+        {
+            if (levels.Count > 0) errors["thresholds"] = ["Rain gauges have no water-level thresholds."];
+            return [];
+        }
+
+        var parsed = new Dictionary<WaterLevelThreshold, double>();
+        foreach (var (key, value) in levels)
+        {
+            if (WaterLevelThresholds.TryParseStage(key, out var stage)) parsed[stage] = value;
+            else errors["thresholds"] = [$"Unknown threshold '{key}' (use {string.Join(", ", WaterLevelThresholds.StageKeys)})."];
+        }
+
+        if (errors.Count > 0) return [];
+        var result = WaterLevelThresholds.Create(parsed, crisis);
+        if (result.Error is not null) errors["thresholds"] = [result.Error];
+        return parsed.ToDictionary(p => WaterLevelThresholds.KeyOf(p.Key), p => p.Value);
+    }
+
+    private static async Task ReplaceThresholdsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string stationId,
+        Dictionary<string, double> thresholds, CancellationToken ct)
+    {
+        await using var replace = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("DELETE FROM station_thresholds WHERE station_id = $1") { Parameters = { new() { Value = stationId } } },
+                new NpgsqlBatchCommand(
+                    """
+                    INSERT INTO station_thresholds (station_id, stage, level_m, assumed)
+                    SELECT $1, stage, level_m, false FROM unnest($2::text[], $3::float8[]) AS t (stage, level_m)
+                    """)
+                {
+                    Parameters = { new() { Value = stationId }, new() { Value = thresholds.Keys.ToArray() }, new() { Value = thresholds.Values.ToArray() } },
+                },
+            },
+        };
+        await replace.ExecuteNonQueryAsync(ct);
+    }
+}

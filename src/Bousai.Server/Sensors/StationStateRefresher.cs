@@ -1,0 +1,212 @@
+using System.Text.Json;
+using Bousai.Domain.Rain;
+using Bousai.Domain.Rivers;
+using Bousai.Domain.Sensors;
+using Bousai.Server.Live;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Bousai.Server.Sensors;
+
+/// <summary>
+/// Recomputes the derived state of gauges whose readings changed (station_states.dirty, set by ingestion in its
+/// commit) and logs a situation event for each. Runs soon after each local commit and every second for commits made
+/// by other instances; instances share the work with FOR UPDATE SKIP LOCKED. Thresholds are read on every pass, so
+/// an admin's change applies to the next reading without a restart.
+/// </summary>
+public sealed class StationStateRefresher(NpgsqlDataSource db, ReadingStore store, TimeProvider time, ILogger<StationStateRefresher> logger)
+    : BackgroundService
+{
+    private const int StationsPerPass = 500;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MinimumInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan RainHistory = TimeSpan.FromDays(7);
+    private readonly SemaphoreSlim _changed = new(0, 1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        store.StationsChanged += Signal;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await _changed.WaitAsync(PollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                if (stoppingToken.IsCancellationRequested) return;
+                try
+                {
+                    while (await RefreshAsync(stoppingToken) == StationsPerPass) { }
+                }
+                catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+                {
+                    logger.LogWarning(ex, "Could not refresh gauge states; trying again shortly");
+                }
+
+                await Task.Delay(MinimumInterval, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+        finally
+        {
+            store.StationsChanged -= Signal;
+        }
+    }
+
+    private void Signal()
+    {
+        if (_changed.CurrentCount == 0)
+        {
+            try { _changed.Release(); } catch (SemaphoreFullException) { }
+        }
+    }
+
+    private sealed record Dirty(string StationId, string Quantity, double Value, DateTimeOffset ObservedAt, DateTimeOffset HeardAt,
+        string GaugeType, int ExpectedIntervalMinutes);
+
+    /// <summary>One pass over up to 500 dirty gauges in one transaction; returns how many it refreshed.</summary>
+    public async Task<int> RefreshAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var dirty = new List<Dirty>();
+        await using (var select = new NpgsqlCommand(
+            """
+            SELECT st.station_id, st.quantity, st.value, st.observed_at, st.heard_at, s.gauge_type, s.expected_interval_minutes
+            FROM station_states st JOIN stations s ON s.id = st.station_id
+            WHERE st.dirty
+            ORDER BY st.station_id, st.quantity
+            LIMIT $1
+            FOR UPDATE OF st SKIP LOCKED
+            """, connection, transaction))
+        {
+            select.Parameters.AddWithValue(StationsPerPass);
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                dirty.Add(new Dirty(reader.GetString(0), reader.GetString(1), reader.GetDouble(2), reader.GetFieldValue<DateTimeOffset>(3),
+                    reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), reader.GetInt32(6)));
+            }
+        }
+
+        if (dirty.Count == 0) return 0;
+        var rivers = dirty.Where(d => d.Quantity == "water_level").ToList();
+        var gauges = dirty.Where(d => d.Quantity == "rainfall").ToList();
+        var thresholds = await ThresholdsAsync(connection, transaction, rivers, ct);
+        var earlier = await LevelsHalfAnHourEarlierAsync(connection, transaction, rivers, ct);
+        var rain = await RainAsync(connection, transaction, gauges, ct);
+
+        var now = time.GetUtcNow();
+        foreach (var d in dirty)
+        {
+            var state = d.Quantity == "water_level"
+                ? RiverState(d, thresholds.GetValueOrDefault(d.StationId), earlier.GetValueOrDefault(d.StationId))
+                : RainState(d, rain.GetValueOrDefault(d.StationId) ?? []);
+            await using var update = new NpgsqlCommand(
+                "UPDATE station_states SET dirty = false, derived = $3 WHERE station_id = $1 AND quantity = $2", connection, transaction);
+            update.Parameters.AddWithValue(d.StationId);
+            update.Parameters.AddWithValue(d.Quantity);
+            update.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(state, BousaiJson.Options), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            await update.ExecuteNonQueryAsync(ct);
+            await SituationEventLog.AppendAsync(connection, transaction, new StationStateChanged(state) { At = now }, ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        return dirty.Count;
+    }
+
+    private static StationState RiverState(Dirty d, WaterLevelThresholds? thresholds, TimedLevel? earlier)
+    {
+        var stage = thresholds?.StageOf(d.Value) ?? WaterLevelStage.Normal;
+        var dailyWhenLow = d.GaugeType == "crisis" && stage == WaterLevelStage.Normal;
+        var trend = earlier is { } e && d.ObservedAt - e.ObservedAt >= WaterLevelTrend.Window
+            ? WaterLevelTrend.Over30Minutes(new TimedLevel(d.ObservedAt, d.Value), e)
+            : WaterLevelTrend.Unknown;
+        return new StationState(d.StationId, d.Quantity, d.Value, d.ObservedAt, d.HeardAt,
+            Staleness.StaleAfter(d.HeardAt, TimeSpan.FromMinutes(d.ExpectedIntervalMinutes), dailyWhenLow),
+            Stage: stage, AlertLevelEquivalent: WaterLevelStages.AlertLevelEquivalent(stage), Trend: trend.Direction, MetresPerHour: trend.MetresPerHour);
+    }
+
+    private static StationState RainState(Dirty d, List<RainSample> samples)
+    {
+        var totals = RainTotals.AsOf(d.ObservedAt, samples);
+        var soilWaterIndex = SoilWaterIndex.After(samples, d.ObservedAt - RainHistory, d.ObservedAt);
+        return new StationState(d.StationId, d.Quantity, d.Value, d.ObservedAt, d.HeardAt,
+            Staleness.StaleAfter(d.HeardAt, TimeSpan.FromMinutes(d.ExpectedIntervalMinutes), reportsDailyWhenLow: false),
+            Rain: totals, Landslide: LocalLandslideEstimate.From(totals.SixtyMinutes, soilWaterIndex, LandslideCriteria.Takahata));
+    }
+
+    private static async Task<Dictionary<string, WaterLevelThresholds>> ThresholdsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        List<Dirty> rivers, CancellationToken ct)
+    {
+        var levels = new Dictionary<string, Dictionary<WaterLevelThreshold, double>>();
+        if (rivers.Count > 0)
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT station_id, stage, level_m FROM station_thresholds WHERE station_id = ANY($1)", connection, transaction);
+            command.Parameters.AddWithValue(rivers.Select(r => r.StationId).ToArray());
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                if (!WaterLevelThresholds.TryParseStage(reader.GetString(1), out var stage)) continue;
+                var id = reader.GetString(0);
+                if (!levels.TryGetValue(id, out var station)) levels[id] = station = [];
+                station[stage] = reader.GetDouble(2);
+            }
+        }
+
+        var gaugeTypes = rivers.ToDictionary(r => r.StationId, r => r.GaugeType);
+        return levels.Select(l => (l.Key, WaterLevelThresholds.Create(l.Value, gaugeTypes[l.Key] == "crisis").Thresholds))
+            .Where(t => t.Thresholds is not null)
+            .ToDictionary(t => t.Key, t => t.Thresholds!);
+    }
+
+    /// <summary>For each river gauge, the latest reading at least 30 minutes before its latest: one index probe each.</summary>
+    private static async Task<Dictionary<string, TimedLevel>> LevelsHalfAnHourEarlierAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        List<Dirty> rivers, CancellationToken ct)
+    {
+        var earlier = new Dictionary<string, TimedLevel>();
+        if (rivers.Count == 0) return earlier;
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT g.station_id, r.observed_at, r.value
+            FROM unnest($1::text[], $2::timestamptz[]) AS g (station_id, before)
+            CROSS JOIN LATERAL (
+                SELECT observed_at, value FROM readings
+                WHERE station_id = g.station_id AND quantity = 'water_level' AND observed_at <= g.before
+                ORDER BY observed_at DESC LIMIT 1) r
+            """, connection, transaction);
+        command.Parameters.AddWithValue(rivers.Select(r => r.StationId).ToArray());
+        command.Parameters.AddWithValue(rivers.Select(r => r.ObservedAt - WaterLevelTrend.Window).ToArray());
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            earlier[reader.GetString(0)] = new TimedLevel(reader.GetFieldValue<DateTimeOffset>(1), reader.GetDouble(2));
+        }
+
+        return earlier;
+    }
+
+    /// <summary>The rain of the last 7 days before each gauge's latest observation; dry intervals add nothing, so only wet ones are read.</summary>
+    private static async Task<Dictionary<string, List<RainSample>>> RainAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        List<Dirty> gauges, CancellationToken ct)
+    {
+        var rain = new Dictionary<string, List<RainSample>>();
+        if (gauges.Count == 0) return rain;
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT r.station_id, r.observed_at, r.value, coalesce(r.interval_minutes, 10)
+            FROM unnest($1::text[], $2::timestamptz[]) AS g (station_id, latest)
+            JOIN readings r ON r.station_id = g.station_id AND r.quantity = 'rainfall'
+                AND r.observed_at > g.latest - interval '7 days' AND r.observed_at <= g.latest AND r.value > 0
+            """, connection, transaction);
+        command.Parameters.AddWithValue(gauges.Select(g => g.StationId).ToArray());
+        command.Parameters.AddWithValue(gauges.Select(g => g.ObservedAt).ToArray());
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var id = reader.GetString(0);
+            if (!rain.TryGetValue(id, out var samples)) rain[id] = samples = [];
+            samples.Add(new RainSample(reader.GetFieldValue<DateTimeOffset>(1), reader.GetDouble(2), reader.GetInt16(3)));
+        }
+
+        return rain;
+    }
+}
