@@ -21,6 +21,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddBousaiCore();
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.Configure<MapOptions>(builder.Configuration.GetSection("Map"));
+builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
 builder.Services.AddLive(builder.Configuration);
 builder.Services.AddSensors(builder.Configuration);
 builder.Services.ConfigureHttpJsonOptions(options => BousaiJson.Configure(options.SerializerOptions));

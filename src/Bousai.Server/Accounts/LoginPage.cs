@@ -36,6 +36,9 @@ public static class LoginPage
         string T(string j, string e) => WebUtility.HtmlEncode(ja ? j : e);
         var back = WebUtility.UrlEncode(returnUrl ?? "/");
         var error = message is null ? "" : $"""<p class="error" role="alert">{T(message.Ja, message.En)}</p>""";
+        var simulated = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Web.DemoOptions>>().Value.Simulated
+            ? $"""<p class="simulated" role="note">{T("デモ：観測データはシミュレーション（模擬）です。実際の水位・雨量ではありません。", "Demo: gauge data are SIMULATED, not real water levels or rain.")}</p>"""
+            : "";
         var html = $$"""
             <!doctype html>
             <html lang="{{lang}}">
@@ -54,6 +57,7 @@ public static class LoginPage
               .error { background: #fde8e8; border-left: 4px solid #b00020; padding: .6rem .8rem; }
               nav { text-align: right; } nav a { color: #0b4f8a; }
               .public { margin-top: 1.25rem; font-size: .95rem; }
+              .simulated { background: #fff4d6; border: 2px dashed #8a5a00; padding: .5rem .75rem; font-weight: 600; }
             </style>
             </head>
             <body>
@@ -61,6 +65,7 @@ public static class LoginPage
               <nav><a href="/login?lang={{(ja ? "en" : "ja")}}&amp;returnUrl={{back}}" lang="{{(ja ? "en" : "ja")}}">{{(ja ? "English" : "日本語")}}</a></nav>
               <h1>{{T("防災GIS 高畠町", "Bousai — Takahata")}}</h1>
               <p class="sub">{{T("職員ログイン", "Staff sign-in")}}</p>
+              {{simulated}}
               {{error}}
               <form method="post" action="/login">
                 <input type="hidden" name="{{tokens.FormFieldName}}" value="{{tokens.RequestToken}}">

@@ -13,10 +13,16 @@ public sealed class MapOptions
     public double Zoom { get; set; } = 12;
 }
 
+/// <summary>Configuration section "Demo". Simulated: the gauge data come from sensors-sim, and every page must say so.</summary>
+public sealed class DemoOptions
+{
+    public bool Simulated { get; set; }
+}
+
 /// <summary>The web client built by Vite into wwwroot: the HQ map at / (staff only) and the public view at /public.</summary>
 public static class ClientPages
 {
-    public sealed record ClientConfig(Basemap Basemap, double[] Center, double Zoom);
+    public sealed record ClientConfig(Basemap Basemap, double[] Center, double Zoom, bool Simulated);
 
     public sealed record Basemap(string Url, string Attribution);
 
@@ -24,8 +30,9 @@ public static class ClientPages
     {
         routes.MapGet("/", () => Page(environment, "index.html")).RequireAuthorization(AccountEndpoints.StaffPolicy).ExcludeFromDescription();
         routes.MapGet("/public", () => Page(environment, "public.html")).AllowAnonymous().ExcludeFromDescription();
-        routes.MapGet("/api/config", (IOptions<MapOptions> map) =>
-                TypedResults.Ok(new ClientConfig(new Basemap(map.Value.BasemapUrl, map.Value.BasemapAttribution), map.Value.Center, map.Value.Zoom)))
+        routes.MapGet("/api/config", (IOptions<MapOptions> map, IOptions<DemoOptions> demo) =>
+                TypedResults.Ok(new ClientConfig(new Basemap(map.Value.BasemapUrl, map.Value.BasemapAttribution), map.Value.Center, map.Value.Zoom,
+                    demo.Value.Simulated)))
             .AllowAnonymous().WithTags("Client").WithSummary("Map settings for the web client");
         return routes;
     }
