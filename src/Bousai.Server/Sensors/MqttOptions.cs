@@ -26,8 +26,13 @@ public sealed class MqttOptions
     /// <summary>Stable across restarts, so the broker keeps this instance's session (and its unacknowledged messages).</summary>
     public string ClientId { get; set; } = "bousai-ingest-" + Environment.MachineName.ToLowerInvariant();
 
-    /// <summary>External broker: instances share the subscription in this group (MQTT 5 shared subscriptions).</summary>
-    public string SharedGroup { get; set; } = "bousai-ingest";
+    /// <summary>
+    /// External broker, several server instances: they share the subscription in this group (MQTT 5 shared
+    /// subscriptions), so each message is ingested by one of them. Empty (the default): a plain subscription. Mosquitto
+    /// 2.0 does not restore shared subscriptions from its persistence file, so messages published between a broker
+    /// restart and the instances subscribing again are dropped by the broker; a plain persistent subscription is restored.
+    /// </summary>
+    public string? SharedGroup { get; set; }
 
     /// <summary>Most messages committed in one transaction.</summary>
     public int MaxBatch { get; set; } = 2_000;

@@ -11,7 +11,8 @@ namespace Bousai.Server.Sensors;
 /// Subscribes to the gauges' topics at QoS 1 with a persistent session, and acknowledges each message only after its
 /// batch is committed: a message received but not committed (the process killed, the database down) is redelivered
 /// by the broker, and stored once because readings are keyed by station, quantity and observation time. On an
-/// external broker, instances share the subscription (MQTT 5 shared subscriptions) and so split the stream.
+/// external broker with Mqtt:SharedGroup set, instances share the subscription (MQTT 5 shared subscriptions) and so
+/// split the stream.
 /// </summary>
 public sealed class ReadingIngester(
     IOptions<MqttOptions> options,
@@ -28,7 +29,9 @@ public sealed class ReadingIngester(
     /// <summary>True while subscribed to the broker.</summary>
     public bool IsConnected { get; private set; }
 
-    public string Subscription => _options.Embedded ? SensorMessages.TopicFilter : $"$share/{_options.SharedGroup}/{SensorMessages.TopicFilter}";
+    public string Subscription => _options.Embedded || string.IsNullOrWhiteSpace(_options.SharedGroup)
+        ? SensorMessages.TopicFilter
+        : $"$share/{_options.SharedGroup}/{SensorMessages.TopicFilter}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
