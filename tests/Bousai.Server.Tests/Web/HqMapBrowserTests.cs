@@ -7,7 +7,7 @@ namespace Bousai.Server.Tests.Web;
 /// <summary>The real server on a loopback port, driven by Debian's Chromium the way staff and residents use it.</summary>
 public sealed class HqMapBrowserTests : IAsyncLifetime
 {
-    private readonly BousaiApp _app = BousaiApp.OnKestrel();
+    private readonly BousaiApp _app = BousaiApp.OnKestrel(new Dictionary<string, string> { ["Demo:Simulated"] = "true" });
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
     private readonly List<string> _log = [];
@@ -154,6 +154,35 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
         Assert.DoesNotContain("内部メモ", await page.Locator("body").InnerTextAsync());
 
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, "public-live.png") });
+    }
+
+    [Fact]
+    public async Task A_gauge_crossing_its_caution_level_changes_its_symbol_and_opens_a_hydrograph_with_its_thresholds()
+    {
+        var page = await OpenPageAsync(1366, 768);
+        await page.GotoAsync(new Uri(_app.BaseAddress, "/login?lang=ja").ToString());
+        await page.GetByLabel("ユーザー名").FillAsync("hq");
+        await page.GetByLabel("パスワード").FillAsync(BousaiApp.Password);
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "ログイン" }).ClickAsync();
+        await WaitForMapAsync(page, "hq-gauges");
+        await WaitForAsync(page, "body[data-live-state='live'][data-simulated='true']", "hq-gauges");
+        await WaitForAsync(page, "[data-station-id='station-nakahashi'][data-stage='no_data']", "hq-gauges");
+
+        await using (var gauge = await Bousai.Testing.GaugePublisher.ConnectAsync(_app.MqttPort, BousaiApp.SensorUser, BousaiApp.SensorPassword, "browser-gauge"))
+        {
+            var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 600 * 600);
+            var backlog = string.Join(",", Enumerable.Range(0, 12).Select(i =>
+                $$"""{"observedAt":"{{now.AddMinutes(-10 * (11 - i)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture)}}","value":{{(1.0 + i * 0.1).ToString(System.Globalization.CultureInfo.InvariantCulture)}},"unit":"m"}"""));
+            await gauge.PublishAsync("bousai/v1/stations/station-nakahashi/water_level", "[" + backlog + "]");
+        }
+
+        // 2.1 m at 中橋 reaches its own 氾濫注意水位 (2.1 m).
+        await WaitForAsync(page, "[data-station-id='station-nakahashi'][data-stage='caution']", "hq-gauges");
+        await page.Locator("[data-station-id='station-nakahashi'][data-stage='caution']").First.ClickAsync();
+        await WaitForAsync(page, "#station-chart[data-station-id='station-nakahashi'] svg [data-threshold='danger']", "hq-gauges");
+        Assert.Contains("シミュレーション", await page.Locator("body").InnerTextAsync());
+
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, "hq-gauges.png") });
     }
 
     private async Task WaitForAsync(IPage page, string selector, string name)
