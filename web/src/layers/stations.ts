@@ -1,21 +1,112 @@
-import { Circle, Fill, RegularShape, Stroke, Style } from 'ol/style';
+// Gauges on the map, moved on by the live situation. Water-level gauges are diamonds that grow with the stage, filled in
+// its colour, with "!" from 避難判断 up; rain gauges are circles. Under each, a label says the stage and the value
+// ("注意 2.34 m ↑", "12 mm/h"). A silent gauge is grey, hollow and dashed, labelled "欠測", never drawn as a zero.
+// An approximately placed or illustrative gauge keeps its fill and gets a dashed rim.
+import type Feature from 'ol/Feature';
+import type { FeatureLike } from 'ol/Feature';
+import { Circle, Fill, RegularShape, Stroke, Style, Text } from 'ol/style';
 import { localName } from '../i18n';
+import type { StationState } from '../live/situationMessages';
+import {
+  conditionColors,
+  conditionText,
+  isUrgent,
+  rainGaugeColor,
+  rainLabelColors,
+  stationCondition,
+  symbolRadius,
+  type StationCondition,
+  type StationKind,
+} from '../stations/stationFacts';
 import { isEmphasised, label, type LayerDefinition } from './symbols';
 
-export const waterGaugeColor = '#0d47a1';
-export const rainGaugeColor = '#00695c';
+export { rainGaugeColor };
+export const waterGaugeColor = conditionColors.normal.fill;
+
+/** Feature properties set from the situation hub: the gauge's state and the condition judged from it. */
+const stateProperty = 'liveState';
+const conditionProperty = 'condition';
+
+export function stationState(feature: FeatureLike): StationState | undefined {
+  return feature.get(stateProperty) as StationState | undefined;
+}
+
+export function stationConditionOf(feature: FeatureLike): StationCondition | undefined {
+  return feature.get(conditionProperty) as StationCondition | undefined;
+}
 
 /**
- * Water-level gauges are diamonds, rain gauges circles, so the kind reads without colour.
- * Illustrative or approximately placed gauges are hollow with a dashed rim.
+ * Puts each gauge's state and condition on its feature; only the ones that changed redraw. Called on every state change
+ * and on a clock, since a gauge goes silent without any event.
  */
-function marker(kind: unknown, hollow: boolean) {
-  const color = kind === 'water_level' ? waterGaugeColor : rainGaugeColor;
-  const fill = new Fill({ color: hollow ? '#ffffff' : color });
-  const stroke = new Stroke({ color: hollow ? color : '#ffffff', width: 2, lineDash: hollow ? [3, 2] : undefined });
-  return kind === 'water_level'
-    ? new RegularShape({ points: 4, radius: 10, angle: 0, fill, stroke })
-    : new Circle({ radius: 7, fill, stroke });
+export function applyStationStates(features: Feature[], states: Map<string, StationState>, known: boolean, now = new Date()): void {
+  for (const feature of features) {
+    const state = states.get(String(feature.get('id')));
+    const condition = stationCondition(state, known, now);
+    if (feature.get(stateProperty) !== state || feature.get(conditionProperty) !== condition) {
+      feature.setProperties({ [stateProperty]: state, [conditionProperty]: condition });
+    }
+  }
+}
+
+const markers = new Map<string, RegularShape | Circle>();
+
+function marker(kind: StationKind, condition: StationCondition | undefined, dashedRim: boolean, emphasised: boolean) {
+  const key = `${kind}-${condition}-${dashedRim}-${emphasised}`;
+  let shape = markers.get(key);
+  if (shape) return shape;
+  const grow = emphasised ? 3 : 0;
+  if (condition === 'no_data') {
+    const fill = new Fill({ color: '#ffffff' });
+    const stroke = new Stroke({ color: conditionColors.no_data.line, width: 2.5, lineDash: [3, 2] });
+    shape =
+      kind === 'rain'
+        ? new Circle({ radius: 7 + grow, fill, stroke, declutterMode: 'none' })
+        : new RegularShape({ points: 4, radius: 9 + grow, angle: 0, fill, stroke, declutterMode: 'none' });
+  } else if (kind === 'rain') {
+    shape = new Circle({
+      radius: 7 + grow,
+      fill: new Fill({ color: rainGaugeColor }),
+      stroke: new Stroke({ color: dashedRim ? '#1a1a1a' : '#ffffff', width: 2, lineDash: dashedRim ? [3, 2] : undefined }),
+      declutterMode: 'none',
+    });
+  } else {
+    // Before the situation is known the gauge is drawn as normal without a label.
+    const stage = condition ?? 'normal';
+    const urgent = isUrgent(stage);
+    const dark = stage !== 'normal' || dashedRim;
+    shape = new RegularShape({
+      points: 4,
+      radius: symbolRadius(stage) + grow,
+      angle: 0,
+      fill: new Fill({ color: conditionColors[stage].fill }),
+      stroke: new Stroke({ color: dark ? '#1a1a1a' : '#ffffff', width: urgent ? 2.5 : 2, lineDash: dashedRim ? [3, 2] : undefined }),
+      declutterMode: 'none',
+    });
+  }
+  markers.set(key, shape);
+  return shape;
+}
+
+const exclamation = (color: string) =>
+  new Text({ text: '!', font: 'bold 13px system-ui, sans-serif', fill: new Fill({ color }), offsetY: 1 });
+
+function stateLabel(kind: StationKind, state: StationState | undefined, condition: StationCondition, offsetY: number): Text {
+  const colors =
+    condition === 'no_data'
+      ? { fill: '#ffffff', text: conditionColors.no_data.text, rim: conditionColors.no_data.line }
+      : kind === 'rain'
+        ? { ...rainLabelColors(state?.rain?.sixtyMinutes ?? 0), rim: rainGaugeColor }
+        : { fill: conditionColors[condition].fill, text: conditionColors[condition].text, rim: '#1a1a1a' };
+  return label(conditionText(kind, state, condition), {
+    offsetY,
+    font: `bold 12px system-ui, "Noto Sans CJK JP", sans-serif`,
+    fill: new Fill({ color: colors.text }),
+    stroke: undefined,
+    backgroundFill: new Fill({ color: colors.fill }),
+    backgroundStroke: new Stroke({ color: colors.rim, width: 1, lineDash: condition === 'no_data' ? [3, 2] : undefined }),
+    padding: [1, 4, 0, 4],
+  });
 }
 
 export const stationsLayer: LayerDefinition = {
@@ -23,10 +114,24 @@ export const stationsLayer: LayerDefinition = {
   zIndex: 40,
   style: (feature) => {
     const props = feature.getProperties();
-    const hollow = props.illustrative === true || props.location_approximate === true;
-    return new Style({
-      image: marker(props.kind, hollow),
-      text: isEmphasised(feature) ? label(localName(props), { offsetY: -18 }) : undefined,
-    });
+    const kind: StationKind = props.kind === 'rain' ? 'rain' : 'water_level';
+    const condition = stationConditionOf(feature);
+    const state = stationState(feature);
+    const emphasised = isEmphasised(feature);
+    const dashedRim = props.illustrative === true || props.location_approximate === true;
+    const image = marker(kind, condition, dashedRim, emphasised);
+    const radius = image instanceof Circle ? image.getRadius() : (image as RegularShape).getRadius();
+    const styles = [
+      new Style({
+        image,
+        text: label(localName(props), { offsetY: -(radius + 9), font: `bold ${emphasised ? 14 : 12}px system-ui, "Noto Sans CJK JP", sans-serif` }),
+        zIndex: emphasised ? 3 : isUrgent(condition) ? 2 : 1,
+      }),
+    ];
+    if (kind === 'water_level' && isUrgent(condition)) {
+      styles.push(new Style({ text: exclamation(conditionColors[condition!].text), zIndex: emphasised ? 3 : 2 }));
+    }
+    if (condition) styles.push(new Style({ text: stateLabel(kind, state, condition, radius + 11), zIndex: emphasised ? 3 : 1 }));
+    return styles;
   },
 };
