@@ -31,9 +31,10 @@ export function mountDeadLetters(stationId: string | null, stationName: (id: str
   let loading = false;
 
   const render = () => {
-    const heading = h('h3', {}, stationId ? t('deadLettersRecent') : t('deadLettersTitle'));
-    const children: Array<HTMLElement> = [heading];
-    if (!stationId) children.push(h('p', { class: 'dead-letters-note' }, t('deadLettersAllNote', { n: limit })));
+    // The list of every gauge fills the panel, whose title names it; under a gauge's chart it needs a heading.
+    const children: Array<HTMLElement> = stationId
+      ? [h('h3', {}, t('deadLettersRecent'))]
+      : [h('p', { class: 'dead-letters-note' }, t('deadLettersAllNote', { n: limit }))];
     if (letters === null) children.push(h('p', { class: 'dead-letters-status' }, failed ? t('loadFailed') : t('loading')));
     else if (letters.length === 0) children.push(h('p', { class: 'dead-letters-status' }, t('deadLettersNone')));
     else children.push(h('ol', { class: 'dead-letter-list' }, ...letters.map((letter) => item(letter, !stationId, stationName))));

@@ -13,6 +13,7 @@ import {
   isUrgent,
   rainGaugeColor,
   rainLabelColors,
+  stageRank,
   stationCondition,
   symbolRadius,
   type StationCondition,
@@ -109,9 +110,22 @@ function stateLabel(kind: StationKind, state: StationState | undefined, conditio
   });
 }
 
+/** 0–5: how much a gauge's label matters, by stage (water) or by the hour's rain against the town's 30 / 50 mm lines. */
+function priority(kind: StationKind, state: StationState | undefined, condition: StationCondition | undefined): number {
+  if (!condition || condition === 'no_data') return 0;
+  if (kind === 'rain') {
+    const hour = state?.rain?.sixtyMinutes ?? 0;
+    return hour >= 50 ? 4 : hour >= 30 ? 3 : 1;
+  }
+  return Math.max(1, stageRank(condition));
+}
+
 export const stationsLayer: LayerDefinition = {
   id: 'stations',
-  zIndex: 40,
+  // Over the shelters: only a handful of gauges, and their labels must stay readable where shelters crowd.
+  zIndex: 55,
+  // Where gauges crowd (the whole town on a phone) their labels give way to each other; symbols always show.
+  declutter: 'stations',
   style: (feature) => {
     const props = feature.getProperties();
     const kind: StationKind = props.kind === 'rain' ? 'rain' : 'water_level';
@@ -121,17 +135,19 @@ export const stationsLayer: LayerDefinition = {
     const dashedRim = props.illustrative === true || props.location_approximate === true;
     const image = marker(kind, condition, dashedRim, emphasised);
     const radius = image instanceof Circle ? image.getRadius() : (image as RegularShape).getRadius();
+    // Decluttering keeps the labels of higher zIndex: the gauge picked, then states before names, higher stages first.
+    const rank = priority(kind, state, condition) + (emphasised ? 20 : 0);
     const styles = [
       new Style({
         image,
         text: label(localName(props), { offsetY: -(radius + 9), font: `bold ${emphasised ? 14 : 12}px system-ui, "Noto Sans CJK JP", sans-serif` }),
-        zIndex: emphasised ? 3 : isUrgent(condition) ? 2 : 1,
+        zIndex: rank,
       }),
     ];
     if (kind === 'water_level' && isUrgent(condition)) {
-      styles.push(new Style({ text: exclamation(conditionColors[condition!].text), zIndex: emphasised ? 3 : 2 }));
+      styles.push(new Style({ text: exclamation(conditionColors[condition!].text), zIndex: rank }));
     }
-    if (condition) styles.push(new Style({ text: stateLabel(kind, state, condition, radius + 11), zIndex: emphasised ? 3 : 1 }));
+    if (condition) styles.push(new Style({ text: stateLabel(kind, state, condition, radius + 11), zIndex: rank + 10 }));
     return styles;
   },
 };

@@ -12,7 +12,7 @@ const jstOffset = 9 * hour; // Japan has no daylight saving time
 
 // viewBox units; the SVG scales to the width of its container (a 360 px phone or the HQ details panel).
 const width = 340;
-const height = 196;
+const height = 200;
 
 type Point = { at: number; value: number };
 
@@ -156,7 +156,7 @@ export function hydrograph(rawPoints: Point[], thresholds: ThresholdLevels, end:
   let labelFloor = -Infinity;
   const labelled = [...lines].reverse().map(([key, value]) => {
     const py = y(value);
-    const labelY = Math.max(py - 3, labelFloor + 11);
+    const labelY = Math.max(py - 3, labelFloor + 12);
     labelFloor = labelY;
     return { key, value, py, labelY };
   });

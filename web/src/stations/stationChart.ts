@@ -12,9 +12,9 @@ import {
   conditionLabel,
   everyHalfMinute,
   isSilent,
+  isUrgent,
   mmText,
   stationCondition,
-  stationSymbolSvg,
   trendText,
   valueText,
   type StationRef,
@@ -95,7 +95,8 @@ export function createStationChart(): StationChart {
         h('strong', {}, conditionLabel(condition)),
         state?.alertLevelEquivalent && condition !== 'no_data' ? h('span', { class: 'chart-level' }, t('alertLevelEquivalent', { level: state.alertLevelEquivalent })) : null,
       );
-      badge.insertAdjacentHTML('afterbegin', stationSymbolSvg(station.kind, condition));
+      // A CSS shape, not an SVG: the chart is the one <svg> in #station-chart.
+      badge.prepend(h('span', { class: `chart-symbol chart-symbol-${station.kind}`, 'aria-hidden': 'true' }, isUrgent(condition) ? h('span', {}, '!') : null));
       parts.push(badge);
     }
     if (!state) {
@@ -110,7 +111,7 @@ export function createStationChart(): StationChart {
         h(
           'p',
           { class: silent ? 'chart-value chart-value-old' : 'chart-value' },
-          h('span', { class: 'chart-value-label' }, t(silent ? 'chartLastValue' : 'chartLatest')),
+          h('span', { class: 'chart-value-label' }, t(rain ? 'rain.sixtyMinutes' : silent ? 'chartLastValue' : 'chartLatest')),
           ' ',
           h('strong', {}, valueText(state)),
         ),
