@@ -2,12 +2,13 @@
 // sentence in the current language. Browser tests read #activity-list li[data-seq][data-kind].
 import { h } from '../dom';
 import { isIssued, levelName } from '../evacuationLevels';
-import { lang, onLangChange, t, tOr } from '../i18n';
+import { lang, onLangChange, t } from '../i18n';
 import { hhmmss, isoTime } from '../japanTime';
 import type { Situation, SituationChange } from '../live/situation';
 import type { RefusalCount, SituationEvent, SituationSnapshot, StationState } from '../live/situationMessages';
 import { crowdingLabel } from '../shelterFacts';
 import { metresText, stageRank, stageThresholdKey, thresholdName } from '../stations/stationFacts';
+import { deadLetterReason } from './deadLetters';
 
 /** Enough to scroll back over a busy hour without the page growing without bound. */
 const maxItems = 200;
@@ -288,7 +289,7 @@ function refusalSentence(refusals: RefusalCount[], names: PlaceNames): string {
   const list = refusals
     .map((r) => {
       const values = {
-        reason: tOr(`deadLetterReason.${r.reason}`, r.reason),
+        reason: deadLetterReason(r.reason),
         station: r.stationId ? names.station(r.stationId) : t('unknownStation'),
         n: r.count,
       };

@@ -21,18 +21,15 @@ import {
 } from '../stations/stationFacts';
 import { isEmphasised, label, type LayerDefinition } from './symbols';
 
-export { rainGaugeColor };
-export const waterGaugeColor = conditionColors.normal.fill;
-
 /** Feature properties set from the situation hub: the gauge's state and the condition judged from it. */
 const stateProperty = 'liveState';
 const conditionProperty = 'condition';
 
-export function stationState(feature: FeatureLike): StationState | undefined {
+function stationState(feature: FeatureLike): StationState | undefined {
   return feature.get(stateProperty) as StationState | undefined;
 }
 
-export function stationConditionOf(feature: FeatureLike): StationCondition | undefined {
+function stationConditionOf(feature: FeatureLike): StationCondition | undefined {
   return feature.get(conditionProperty) as StationCondition | undefined;
 }
 

@@ -113,7 +113,7 @@ export function createStationChart(): StationChart {
           { class: silent ? 'chart-value chart-value-old' : 'chart-value' },
           h('span', { class: 'chart-value-label' }, t(rain ? 'rain.sixtyMinutes' : silent ? 'chartLastValue' : 'chartLatest')),
           ' ',
-          h('strong', {}, valueText(state)),
+          h('strong', {}, rain ? mmText(state.rain?.sixtyMinutes ?? state.value) : valueText(state)),
         ),
       );
       if (!silent) {

@@ -38,7 +38,7 @@ export function stationCondition(state: StationState | undefined, known: boolean
 }
 
 /** Stages from low to high, for "reached" versus "fell to" and for drawing heavier symbols higher up. */
-export const stageOrder: readonly WaterLevelStage[] = ['normal', 'observing', 'standby', 'caution', 'evacuation', 'danger'];
+const stageOrder: readonly WaterLevelStage[] = ['normal', 'observing', 'standby', 'caution', 'evacuation', 'danger'];
 
 export function stageRank(stage: WaterLevelStage | undefined): number {
   return stage ? stageOrder.indexOf(stage) : -1;
@@ -99,7 +99,7 @@ export function stageThresholdKey(stage: WaterLevelStage): string {
   return stage === 'observing' ? 'observation_start' : stage;
 }
 
-export function trendArrow(trend: TrendDirection | undefined): string {
+function trendArrow(trend: TrendDirection | undefined): string {
   switch (trend) {
     case 'rising':
       return '↑';
