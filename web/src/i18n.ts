@@ -579,7 +579,7 @@ const en: Messages = {
   'activity.stageLowered': '{name} fell to {threshold} ({value})',
   'activity.stageNormal': '{name}: water level back to normal ({value})',
   'activity.landslide': '{name}: {short} now {concern}',
-  'activity.refused': '{n} gauge messages refused: {list}',
+  'activity.refused': 'Gauge messages refused ({n}): {list}',
   'activity.refusedPart': '{reason} ({station})',
   'activity.refusedPartCount': '{reason} ({station}) ×{n}',
 

@@ -82,9 +82,8 @@ export function createStationChart(): StationChart {
     if (!station) return;
     const now = new Date();
     const condition = stationCondition(state, known, now);
+    // data-stage stays on the lists only, so [data-station-id][data-stage] finds one element per gauge.
     element.dataset.stationId = station.stationId;
-    if (condition) element.dataset.stage = condition;
-    else delete element.dataset.stage;
     const rain = station.kind === 'rain';
     const parts: Array<HTMLElement | null> = [];
 
@@ -240,7 +239,6 @@ export function createStationChart(): StationChart {
       generation++;
       clearTimeout(reloadTimer);
       delete element.dataset.stationId;
-      delete element.dataset.stage;
       head.replaceChildren();
       figure.replaceChildren();
       extra.replaceChildren();
