@@ -1,9 +1,12 @@
 // The server's HTTP contract, in one place.
+import type { StationState } from './live/situationMessages';
 
 export interface MapConfig {
   basemap: { url: string; attribution: string };
   center: [number, number];
   zoom: number;
+  /** The gauge data come from the simulator: every page says so. */
+  simulated: boolean;
 }
 
 export interface SignedInUser {
@@ -59,4 +62,57 @@ export function townBbox(center: [number, number]): [number, number, number, num
 
 export function fetchLayer(id: LayerId, bbox: [number, number, number, number]): Promise<FeatureCollectionJson> {
   return getJson<FeatureCollectionJson>(`/api/layers/${id}?bbox=${bbox.join(',')}`);
+}
+
+/** Water-level thresholds in metres by key: standby, caution, evacuation, danger; or observation_start, danger. */
+export type ThresholdLevels = Partial<Record<'observation_start' | 'standby' | 'caution' | 'evacuation' | 'danger', number>>;
+
+/** A gauge as HQ sees it (staff only). */
+export interface StationOverview {
+  stationId: string;
+  nameJa: string;
+  nameEn?: string;
+  kind: 'water_level' | 'rain';
+  gaugeType: 'standard' | 'crisis' | 'amedas';
+  expectedIntervalMinutes: number;
+  thresholds: ThresholdLevels;
+  state: StationState | null;
+  deadLetters24h: number;
+  lastDeadLetterAt?: string | null;
+}
+
+/** A gauge's readings for a chart: the highest water level, or the rain, per bucket; the window ends at its latest reading. */
+export interface StationSeries {
+  stationId: string;
+  quantity: 'water_level' | 'rainfall';
+  /** TimeSpan as "hh:mm:ss". */
+  bucket: string;
+  thresholds: ThresholdLevels;
+  points: Array<{ at: string; value: number }>;
+}
+
+/** A gauge message refused by ingestion, with why. */
+export interface DeadLetter {
+  id: number;
+  receivedAt: string;
+  topic: string;
+  stationId?: string | null;
+  reason: string;
+  detail?: string | null;
+  /** The first 2 KB of what was sent. */
+  payload: string;
+  payloadBytes: number;
+}
+
+export function fetchStations(): Promise<StationOverview[]> {
+  return getJson<StationOverview[]>('/api/stations');
+}
+
+export function fetchStationSeries(stationId: string, hours = 24): Promise<StationSeries> {
+  return getJson<StationSeries>(`/api/stations/${encodeURIComponent(stationId)}/readings?hours=${hours}`);
+}
+
+export function fetchDeadLetters(stationId: string | null, limit = 50): Promise<DeadLetter[]> {
+  const query = stationId ? `stationId=${encodeURIComponent(stationId)}&limit=${limit}` : `limit=${limit}`;
+  return getJson<DeadLetter[]>(`/api/dead-letters?${query}`);
 }

@@ -5,8 +5,10 @@ import { isIssued, levelName } from '../evacuationLevels';
 import { lang, onLangChange, t } from '../i18n';
 import { hhmmss, isoTime } from '../japanTime';
 import type { Situation, SituationChange } from '../live/situation';
-import type { SituationEvent, SituationSnapshot } from '../live/situationMessages';
+import type { RefusalCount, SituationEvent, SituationSnapshot, StationState } from '../live/situationMessages';
 import { crowdingLabel } from '../shelterFacts';
+import { metresText, stageRank, stageThresholdKey, thresholdName } from '../stations/stationFacts';
+import { deadLetterReason } from './deadLetters';
 
 /** Enough to scroll back over a busy hour without the page growing without bound. */
 const maxItems = 200;
@@ -15,6 +17,9 @@ const maxDetailLength = 120;
 export interface PlaceNames {
   shelter(id: string): string;
   district(id: string): string;
+  station(id: string): string;
+  /** standard, crisis or amedas; undefined until the gauges are known. */
+  gaugeType(id: string): string | undefined;
 }
 
 interface Item {
@@ -23,11 +28,22 @@ interface Item {
   wasOpen?: boolean;
   /** The alert's message, for acknowledgements and clearances that carry only its id. */
   alertMessage?: string;
+  /** The gauge's state before a station_state_changed. */
+  stationBefore?: StationState;
   element: HTMLLIElement;
 }
 
-/** Gauge readings change every few minutes and have their own display; the list is for decisions and reports. */
-const listed = (event: SituationEvent) => event.kind !== 'station_reading_changed';
+/**
+ * Gauge states change every few minutes and have their own display; the list carries one only when it says something a
+ * decision hangs on: the stage moved, or the local landslide estimate's concern did. A gauge first heard from is news
+ * only when it is already above normal. `before` undefined: never heard from before.
+ */
+function isNotable(before: StationState | undefined, state: StationState): boolean {
+  if (!before) return stageRank(state.stage) > stageRank('normal') || (state.landslide?.concern ?? 'none') !== 'none';
+  const stageMoved = state.stage !== undefined && state.stage !== before.stage;
+  const concernMoved = state.landslide !== undefined && state.landslide.concern !== (before.landslide?.concern ?? 'none');
+  return stageMoved || concernMoved;
+}
 
 export interface ActivityList {
   /** Re-renders every sentence, e.g. once shelter and district names have loaded. */
@@ -68,21 +84,27 @@ export function mountActivityList(list: HTMLElement, status: HTMLElement, situat
     // A snapshot behind what the list shows comes from another log (a restored database): start over.
     if (items.length > 0 && items[0].event.seq > snapshot.seq) items = [];
     snapshot.alerts.forEach((a) => alertMessages.set(a.alertId, a.message));
-    const recent = snapshot.recent.filter(listed).sort((a, b) => a.seq - b.seq);
+    const recent = [...snapshot.recent].sort((a, b) => a.seq - b.seq);
     const known = new Set(items.map((i) => i.event.seq));
     const openSeen = new Map<string, boolean>();
+    // A gauge's first state in the recent events has no before: the page cannot tell what changed, so it is left out.
+    const stationSeen = new Map<string, StationState>();
     const added: Item[] = [];
     for (const event of recent) {
       rememberAlerts(event);
-      if (!known.has(event.seq)) {
+      const stationBefore = event.kind === 'station_state_changed' ? stationSeen.get(event.state.stationId) : undefined;
+      const listed = event.kind !== 'station_state_changed' || (stationBefore !== undefined && isNotable(stationBefore, event.state));
+      if (listed && !known.has(event.seq)) {
         added.push(
           create(event, {
             wasOpen: event.kind === 'shelter_status_changed' ? openSeen.get(event.shelter.shelterId) : undefined,
             alertMessage: 'alertId' in event ? alertMessages.get(event.alertId) : undefined,
+            stationBefore,
           }),
         );
       }
       if (event.kind === 'shelter_status_changed') openSeen.set(event.shelter.shelterId, event.shelter.open);
+      if (event.kind === 'station_state_changed') stationSeen.set(event.state.stationId, event.state);
     }
     items = [...added, ...items].sort((a, b) => b.event.seq - a.event.seq).slice(0, maxItems);
     list.replaceChildren(...items.map((i) => i.element));
@@ -91,13 +113,14 @@ export function mountActivityList(list: HTMLElement, status: HTMLElement, situat
 
   const addEvents = (change: Extract<SituationChange, { kind: 'events' }>) => {
     const added: Item[] = [];
-    for (const { event, shelterBefore, alertBefore } of change.applied) {
-      if (!listed(event)) continue;
+    for (const { event, shelterBefore, alertBefore, stationBefore } of change.applied) {
+      if (event.kind === 'station_state_changed' && !isNotable(stationBefore, event.state)) continue;
       rememberAlerts(event);
       added.unshift(
         create(event, {
           wasOpen: shelterBefore?.open,
           alertMessage: alertBefore?.message ?? ('alertId' in event ? alertMessages.get(event.alertId) : undefined),
+          stationBefore,
         }),
       );
     }
@@ -118,7 +141,7 @@ export function mountActivityList(list: HTMLElement, status: HTMLElement, situat
   return { refresh };
 }
 
-function group(event: SituationEvent): 'shelter' | 'level' | 'report' | 'alert' | 'station' {
+function group(event: SituationEvent): 'shelter' | 'level' | 'report' | 'alert' | 'station' | 'refused' {
   switch (event.kind) {
     case 'shelter_status_changed':
       return 'shelter';
@@ -132,8 +155,10 @@ function group(event: SituationEvent): 'shelter' | 'level' | 'report' | 'alert' 
     case 'alert_acknowledged':
     case 'alert_cleared':
       return 'alert';
-    case 'station_reading_changed':
+    case 'station_state_changed':
       return 'station';
+    case 'sensor_messages_refused':
+      return 'refused';
   }
 }
 
@@ -228,7 +253,48 @@ function describe(item: Item, names: PlaceNames): { sentence: string; detail?: s
         sentence: t('activity.alertCleared', { message: shorten(item.alertMessage) ?? t('alertFallback', { id: event.alertId }) }),
         detail: joinDetail(event.clearedBy, shorten(event.note)),
       };
-    case 'station_reading_changed':
-      return { sentence: `${event.reading.stationId}: ${event.reading.value}` };
+    case 'station_state_changed':
+      return describeStation(event.state, item.stationBefore, names);
+    case 'sensor_messages_refused':
+      return { sentence: refusalSentence(event.refusals, names) };
   }
+}
+
+/** 「中橋 氾濫注意水位に到達（2.34 m）」, or the landslide estimate's new concern under its label. */
+function describeStation(state: StationState, before: StationState | undefined, names: PlaceNames): { sentence: string; detail?: string; urgent?: boolean } {
+  const name = names.station(state.stationId);
+  if (state.stage !== undefined && state.stage !== before?.stage) {
+    const value = metresText(state.value);
+    if (state.stage === 'normal') return { sentence: t('activity.stageNormal', { name, value }) };
+    const threshold = thresholdName(stageThresholdKey(state.stage), names.gaugeType(state.stationId) === 'crisis');
+    const rising = stageRank(state.stage) > stageRank(before?.stage);
+    return {
+      sentence: t(rising ? 'activity.stageReached' : 'activity.stageLowered', { name, threshold, value }),
+      detail: state.alertLevelEquivalent ? t('alertLevelEquivalent', { level: state.alertLevelEquivalent }) : undefined,
+      urgent: rising && stageRank(state.stage) >= stageRank('evacuation'),
+    };
+  }
+  const concern = state.landslide?.concern ?? 'none';
+  // The estimate never shows without its label: it is the town's own proxy, not the official 土砂災害警戒情報.
+  return {
+    sentence: t('activity.landslide', { name, short: t('landslideShort'), concern: t(`landslide.${concern}`) }),
+    detail: lang() === 'ja' ? state.landslide?.label || t('landslideLabel') : t('landslideLabel'),
+    urgent: concern === 'warning',
+  };
+}
+
+/** 「観測データ 3件を除外：単位の誤り（中橋）」. */
+function refusalSentence(refusals: RefusalCount[], names: PlaceNames): string {
+  const total = refusals.reduce((sum, r) => sum + r.count, 0);
+  const list = refusals
+    .map((r) => {
+      const values = {
+        reason: deadLetterReason(r.reason),
+        station: r.stationId ? names.station(r.stationId) : t('unknownStation'),
+        n: r.count,
+      };
+      return t(refusals.length > 1 ? 'activity.refusedPartCount' : 'activity.refusedPart', values);
+    })
+    .join(t('listSeparator'));
+  return t('activity.refused', { n: total, list });
 }

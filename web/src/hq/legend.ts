@@ -9,7 +9,7 @@ import { landslideColor } from '../layers/landslideZones';
 import { riverColor } from '../layers/rivers';
 import { reportColor } from '../layers/reports';
 import { closedShelterColor, crowdingColors, shelterColor } from '../layers/shelters';
-import { rainGaugeColor, waterGaugeColor } from '../layers/stations';
+import { stationSymbolSvg } from '../stations/stationFacts';
 
 const svg = (inner: string) =>
   `<svg width="28" height="20" viewBox="0 0 28 20" aria-hidden="true" focusable="false">${inner}</svg>`;
@@ -33,17 +33,19 @@ const entries: Array<[MessageKey | (() => string), string]> = [
     () => t('legendLevel', { level, name: t(`evacLevelShort.${level}`) }),
     svg(`<rect x="2" y="3" width="24" height="14" fill="${levelColors[level].fill}" stroke="${levelColors[level].line}" stroke-width="${Math.min(levelColors[level].width, 3)}"/>`),
   ]),
-  ['legendWaterGauge', svg(`<polygon points="14,1 23,10 14,19 5,10" fill="${waterGaugeColor}" stroke="#fff" stroke-width="1.5"/>`)],
-  ['legendRainGauge', svg(`<circle cx="14" cy="10" r="7" fill="${rainGaugeColor}" stroke="#fff" stroke-width="1.5"/>`)],
+  ['legendStageNormal', stationSymbolSvg('water_level', 'normal')],
+  ['legendStageStandby', stationSymbolSvg('water_level', 'standby')],
+  ['legendStageCaution', stationSymbolSvg('water_level', 'caution')],
+  ['legendStageEvacuation', stationSymbolSvg('water_level', 'evacuation')],
+  ['legendStageDanger', stationSymbolSvg('water_level', 'danger')],
+  ['legendRainGauge', stationSymbolSvg('rain', 'normal')],
+  ['legendNoData', stationSymbolSvg('water_level', 'no_data')],
   ['layer.rivers', svg(`<path d="M1 14 C8 4, 18 18, 27 6" fill="none" stroke="${riverColor}" stroke-width="3"/>`)],
   ['layer.flood-zones', svg(`<rect x="2" y="3" width="24" height="14" fill="rgba(30,115,210,0.25)" stroke="${floodColor}" stroke-width="1.5"/>`)],
   ['layer.landslide-zones', svg(`<rect x="2" y="3" width="24" height="14" fill="rgba(214,120,30,0.3)" stroke="${landslideColor}" stroke-width="1.5"/>`)],
   ['layer.districts', svg(`<path d="M1 10 H27" stroke="${districtColor}" stroke-width="1.5" stroke-dasharray="3 5"/>`)],
   ['layer.boundary', svg(`<path d="M1 10 H27" stroke="${boundaryColor}" stroke-width="2.5"/>`)],
-  [
-    'legendHollow',
-    svg(`<polygon points="14,1 23,10 14,19 5,10" fill="#fff" stroke="${waterGaugeColor}" stroke-width="1.5" stroke-dasharray="3 2"/>`),
-  ],
+  ['legendHollow', stationSymbolSvg('water_level', 'normal', true)],
   [
     'legendIllustrative',
     svg(

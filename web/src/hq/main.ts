@@ -4,27 +4,29 @@ import 'ol/ol.css';
 import '../styles/common.css';
 import '../styles/hq.css';
 import type Feature from 'ol/Feature';
-import type { FeatureLike } from 'ol/Feature';
-import type Map from 'ol/Map';
-import type { Point } from 'ol/geom';
 import { fetchConfig, fetchMe, townBbox, UnauthorizedError } from '../api';
+import { showDemoBanner } from '../demoBanner';
 import { byId } from '../dom';
 import { applyStaticText, localName, mountLanguageSwitch, onLangChange } from '../i18n';
 import { hqLayers } from '../layers';
 import { applyEvacuationLevels } from '../layers/districts';
 import { createReportsLayer } from '../layers/reports';
 import { applyShelterStatuses } from '../layers/shelters';
-import { setEmphasised, type MapLayerId } from '../layers/symbols';
+import { applyStationStates } from '../layers/stations';
+import type { MapLayerId } from '../layers/symbols';
 import { mountLiveIndicator } from '../live/liveIndicator';
-import { concerns, Situation, situationKinds } from '../live/situation';
+import { concerns, Situation, situationKinds, stationKinds } from '../live/situation';
 import { followSituation } from '../live/situationStream';
 import { createMap, fitTo } from '../map/createMap';
 import { createDataLayer, markReadyWhenRendered, type DataLayer } from '../map/dataLayer';
+import { everyHalfMinute, stationName, type StationRef } from '../stations/stationFacts';
+import { stationRefFromProps } from '../stations/stationList';
 import { showSignedInUser } from './account';
 import { mountActivityList, type PlaceNames } from './activityList';
 import { mountAlertList } from './alertList';
+import { mountDetailsPanel, type DetailsPanel } from './detailsPanel';
 import { mountDistrictLevels } from './districtLevels';
-import { describeFeature } from './featureDetails';
+import { mountGaugeOverview, toStationRef } from './gaugeOverview';
 import { mountLayerSwitcher } from './layerSwitcher';
 import { mountLegend } from './legend';
 import { mountShelterList, type ShelterList } from './shelterList';
@@ -34,11 +36,27 @@ mountLanguageSwitch(byId('language-switch'));
 mountLegend(byId('legend-list'));
 collapsePanelsOnSmallScreens();
 
-// The live situation starts at once, beside the map: the activity list fills in while the layers load.
+// The live situation starts at once, beside the map: the activity list and the gauges fill in while the layers load.
 const situation = new Situation();
 const names = placeNames();
 const activity = mountActivityList(byId('activity-list'), byId('activity-status'), situation, names);
 const alertList = mountAlertList(byId('alert-list'), byId('alerts-count'), situation, names);
+let details: DetailsPanel | null = null;
+const gauges = mountGaugeOverview(
+  byId('station-list'),
+  byId('station-list-status'),
+  byId<HTMLButtonElement>('dead-letters-all'),
+  situation,
+  (station) => details?.showStation(station, true),
+  () => details?.showDeadLetters(),
+);
+gauges.loaded.then(
+  (stations) => {
+    names.addStations(stations.map(toStationRef));
+    activity.refresh();
+  },
+  () => undefined, // the panel says it could not load
+);
 followSituation('/hubs/situation', {
   snapshot: (snapshot) => situation.load(snapshot),
   events: (events) => situation.apply(events),
@@ -55,6 +73,7 @@ void start();
 
 async function start(): Promise<void> {
   const config = await fetchConfig();
+  showDemoBanner(byId('demo-banner'), config.simulated);
   const map = createMap({
     target: byId('map'),
     config,
@@ -75,11 +94,17 @@ async function start(): Promise<void> {
   mountLayerSwitcher(byId('layer-list'), layers);
   markReadyWhenRendered(map, geodata.map((l) => l.loaded));
 
-  const details = mountDetailsPanel(map, layers);
+  const panel = mountDetailsPanel(map, layers, situation, {
+    ref: (id) => names.stationRef(id),
+    name: (id) => names.station(id),
+  });
+  details = panel;
+  panel.onStationShown((id) => gauges.setPicked(id));
   let shelterList: ShelterList | null = null;
   let districtList: (() => void) | null = null;
   let shelterFeatures: Feature[] = [];
   let districtFeatures: Feature[] = [];
+  let stationFeatures: Feature[] = [];
 
   const showSituation = () => {
     applyShelterStatuses(shelterFeatures, situation.shelters);
@@ -87,18 +112,31 @@ async function start(): Promise<void> {
     reports.sync(situation.reports.values());
     shelterList?.update();
     districtList?.();
-    details.refresh();
+    panel.refresh();
+  };
+  const showStations = () => {
+    applyStationStates(stationFeatures, situation.stations, situation.known);
+    panel.stationsChanged();
   };
   situation.onChange((change) => {
     if (concerns(change, situationKinds)) showSituation();
+    if (concerns(change, stationKinds)) showStations();
+    if (change.kind === 'events') {
+      const refused = change.applied.flatMap(({ event }) =>
+        event.kind === 'sensor_messages_refused' ? event.refusals.map((r) => r.stationId) : [],
+      );
+      if (refused.length > 0) panel.messagesRefused(refused);
+    }
   });
+  // A gauge goes silent without any event: look again every half minute.
+  everyHalfMinute(showStations);
 
   const loaded = (id: MapLayerId) => layers.find((l) => l.id === id)?.loaded ?? Promise.reject(new Error(id));
   loaded('shelters').then(
     (features) => {
       shelterFeatures = features;
       names.add(features);
-      shelterList = mountShelterList(byId('shelter-list'), features, (f) => details.show(f, 'shelters', true));
+      shelterList = mountShelterList(byId('shelter-list'), features, (f) => panel.show(f, 'shelters', true));
       showSituation();
       activity.refresh();
     },
@@ -108,20 +146,38 @@ async function start(): Promise<void> {
     (features) => {
       districtFeatures = features;
       names.add(features);
-      districtList = mountDistrictLevels(byId('district-list'), features, (f) => details.show(f, 'districts', true));
+      districtList = mountDistrictLevels(byId('district-list'), features, (f) => panel.show(f, 'districts', true));
       showSituation();
       activity.refresh();
       alertList();
     },
     () => undefined,
   );
-  if (situation.known) showSituation();
+  loaded('stations').then(
+    (features) => {
+      stationFeatures = features;
+      names.addStations(features.map((f) => stationRefFromProps(f.getProperties())), true);
+      showStations();
+      activity.refresh();
+    },
+    () => undefined,
+  );
+  if (situation.known) {
+    showSituation();
+    showStations();
+  }
   onLangChange(() => layers.forEach(({ layer }) => layer.changed()));
 }
 
-/** Shelter and district names from the geodata layers; ids until they have loaded. */
-function placeNames(): PlaceNames & { add(features: Feature[]): void } {
+/** Shelter and district names from the geodata layers, gauges from /api/stations and the stations layer; ids until loaded. */
+function placeNames(): PlaceNames & {
+  add(features: Feature[]): void;
+  /** `fillIn`: keep what is known already (the staff API's own entries win over the layer's). */
+  addStations(stations: StationRef[], fillIn?: boolean): void;
+  stationRef(id: string): StationRef | undefined;
+} {
   const byFeatureId = new globalThis.Map<string, Feature>();
+  const stations = new globalThis.Map<string, StationRef>();
   const name = (id: string) => {
     const feature = byFeatureId.get(id);
     return feature ? localName(feature.getProperties()) : id;
@@ -129,7 +185,17 @@ function placeNames(): PlaceNames & { add(features: Feature[]): void } {
   return {
     shelter: name,
     district: name,
+    station: (id) => {
+      const station = stations.get(id);
+      return station ? stationName(station) : id;
+    },
+    gaugeType: (id) => stations.get(id)?.gaugeType,
+    stationRef: (id) => stations.get(id),
     add: (features) => features.forEach((f) => byFeatureId.set(String(f.get('id')), f)),
+    addStations: (list, fillIn = false) =>
+      list.forEach((s) => {
+        if (!fillIn || !stations.has(s.stationId)) stations.set(s.stationId, s);
+      }),
   };
 }
 
@@ -144,114 +210,4 @@ function collapsePanelsOnSmallScreens(): void {
   if (window.matchMedia('(max-width: 700px)').matches) {
     byId('sidebar').querySelectorAll('details').forEach((d) => (d.open = false));
   }
-}
-
-// What a click or hover picks when several features overlap: points first, then zones and lines, the district
-// (which covers the whole town) last.
-const pickOrder: MapLayerId[] = [
-  'shelters',
-  'reports',
-  'stations',
-  'rivers',
-  'flood-zones',
-  'landslide-zones',
-  'boundary',
-  'districts',
-];
-
-function mountDetailsPanel(map: Map, layers: DataLayer[]) {
-  const panel = byId('details');
-  const title = byId('details-title');
-  const body = byId('details-body');
-  let shown: { feature: Feature; layerId: MapLayerId } | null = null;
-
-  const layerOf = (feature: FeatureLike): MapLayerId | undefined =>
-    layers.find(({ layer }) => layer.getSource()?.hasFeature(feature as Feature))?.id;
-
-  const redrawEmphasisable = () =>
-    layers
-      .filter((l) => l.id === 'shelters' || l.id === 'stations' || l.id === 'reports' || l.id === 'districts')
-      .forEach(({ layer }) => layer.changed());
-
-  const render = () => {
-    if (!shown) return;
-    const described = describeFeature(shown.layerId, shown.feature.getProperties());
-    title.textContent = described.title;
-    byId('details-kind').textContent = described.kind;
-    body.replaceChildren(described.body);
-  };
-
-  const show = (feature: Feature, layerId: MapLayerId, fromList: boolean) => {
-    shown = { feature, layerId };
-    render();
-    panel.hidden = false;
-    setEmphasised(feature);
-    redrawEmphasisable();
-    if (fromList) {
-      const geometry = feature.getGeometry();
-      if (geometry?.getType() === 'Point') {
-        const center = (geometry as Point).getCoordinates();
-        map.getView().animate({ center, zoom: Math.max(map.getView().getZoom() ?? 14, 14), duration: 300 });
-      } else if (geometry) {
-        map.getView().fit(geometry.getExtent(), { duration: 300, padding: [48, 48, 48, 48] });
-      }
-      title.focus();
-    }
-  };
-
-  const hide = () => {
-    if (panel.contains(document.activeElement)) map.getTargetElement().focus();
-    shown = null;
-    panel.hidden = true;
-    setEmphasised(null);
-    redrawEmphasisable();
-  };
-
-  const featureAt = (pixel: number[]): { feature: Feature; layerId: MapLayerId } | null => {
-    let best: { feature: Feature; layerId: MapLayerId } | null = null;
-    map.forEachFeatureAtPixel(
-      pixel,
-      (feature) => {
-        const layerId = layerOf(feature);
-        if (layerId && (!best || pickOrder.indexOf(layerId) < pickOrder.indexOf(best.layerId))) {
-          best = { feature: feature as Feature, layerId };
-        }
-      },
-      { hitTolerance: 6 },
-    );
-    return best;
-  };
-
-  map.on('singleclick', (event) => {
-    const picked = featureAt(event.pixel);
-    if (picked) show(picked.feature, picked.layerId, false);
-    else hide();
-  });
-
-  // Hovering a point shows its name, hovering a district its 警戒レベル; the cursor tells what is clickable.
-  map.on('pointermove', (event) => {
-    if (event.dragging) return;
-    const picked = featureAt(event.pixel);
-    map.getTargetElement().style.cursor = picked && picked.layerId !== 'districts' ? 'pointer' : '';
-    if (shown) return; // keep the picked feature emphasised
-    const hoverable = picked && ['shelters', 'stations', 'reports', 'districts'].includes(picked.layerId) ? picked.feature : null;
-    if (setEmphasised(hoverable)) redrawEmphasisable();
-  });
-
-  byId('details-close').addEventListener('click', hide);
-  panel.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') hide();
-  });
-  onLangChange(render);
-  return {
-    show,
-    /** The live situation changed: the shown feature may have too (a field report can leave the map). */
-    refresh: () => {
-      if (shown && shown.layerId === 'reports' && !layers.find((l) => l.id === 'reports')?.layer.getSource()?.hasFeature(shown.feature)) {
-        hide();
-        return;
-      }
-      render();
-    },
-  };
 }

@@ -7,7 +7,7 @@ import type {
   SituationEvent,
   SituationEventKind,
   SituationSnapshot,
-  StationReading,
+  StationState,
 } from './situationMessages';
 
 /** An event with what it changed, as it was before: enough to say "opened" rather than "updated". */
@@ -15,6 +15,8 @@ export interface AppliedEvent {
   event: SituationEvent;
   shelterBefore?: ShelterState;
   alertBefore?: AlertState;
+  /** The gauge's state before a station_state_changed; undefined when it had never been heard from. */
+  stationBefore?: StationState;
 }
 
 export type SituationChange = { kind: 'snapshot'; snapshot: SituationSnapshot } | { kind: 'events'; applied: AppliedEvent[] };
@@ -24,7 +26,10 @@ export function concerns(change: SituationChange, kinds: readonly SituationEvent
   return change.kind === 'snapshot' || change.applied.some(({ event }) => kinds.includes(event.kind));
 }
 
-/** Everything but gauge readings, which arrive up to once a second and which the map does not show yet. */
+/** Gauge states: up to one batch a second in a storm, drawn by the station views alone. */
+export const stationKinds: readonly SituationEventKind[] = ['station_state_changed'];
+
+/** Everything but gauge states and refused gauge messages, which have their own views. */
 export const situationKinds: readonly SituationEventKind[] = [
   'shelter_status_changed',
   'district_evacuation_level_changed',
@@ -39,8 +44,8 @@ export const situationKinds: readonly SituationEventKind[] = [
 export class Situation {
   readonly shelters = new Map<string, ShelterState>();
   readonly districts = new Map<string, DistrictEvacuation>();
-  /** Latest reading per station and quantity. */
-  readonly stations = new Map<string, StationReading>();
+  /** Each gauge's latest state, by station id (a gauge measures one quantity). */
+  readonly stations = new Map<string, StationState>();
   readonly reports = new Map<number, FieldReport>();
   /** Alerts not yet cleared. */
   readonly alerts = new Map<number, AlertState>();
@@ -61,7 +66,7 @@ export class Situation {
     this.alerts.clear();
     snapshot.shelters.forEach((s) => this.shelters.set(s.shelterId, s));
     snapshot.districts.forEach((d) => this.districts.set(d.districtId, d));
-    snapshot.stations.forEach((r) => this.stations.set(stationKey(r), r));
+    snapshot.stations.forEach((s) => this.stations.set(s.stationId, s));
     snapshot.reports.forEach((r) => this.reports.set(r.reportId, r));
     (snapshot.alerts ?? []).forEach((a) => this.alerts.set(a.alertId, a));
     this.known = true;
@@ -112,8 +117,12 @@ export class Situation {
         this.alerts.delete(event.alertId);
         return { event, alertBefore };
       }
-      case 'station_reading_changed':
-        this.stations.set(stationKey(event.reading), event.reading);
+      case 'station_state_changed': {
+        const stationBefore = this.stations.get(event.state.stationId);
+        this.stations.set(event.state.stationId, event.state);
+        return { event, stationBefore };
+      }
+      case 'sensor_messages_refused':
         return { event };
     }
   }
@@ -121,8 +130,4 @@ export class Situation {
   private emit(change: SituationChange): void {
     this.listeners.forEach((listener) => listener(change));
   }
-}
-
-function stationKey(reading: StationReading): string {
-  return `${reading.stationId}/${reading.quantity}`;
 }

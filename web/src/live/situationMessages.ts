@@ -28,11 +28,58 @@ export interface DistrictEvacuation {
   enteredBy?: string;
 }
 
-export interface StationReading {
+/** Where a water level stands against its station's own 基準水位 (a crisis gauge: normal, observing, danger). */
+export type WaterLevelStage = 'normal' | 'observing' | 'standby' | 'caution' | 'evacuation' | 'danger';
+export type TrendDirection = 'unknown' | 'falling' | 'steady' | 'rising';
+export type LandslideConcern = 'none' | 'advisory' | 'warning';
+
+export interface RainTotals {
+  tenMinutes: number;
+  sixtyMinutes: number;
+  twentyFourHours: number;
+  /** 累加雨量: since rain began after a dry spell of 24 h. */
+  continuous: number;
+  continuousSince?: string;
+}
+
+/** The town's own landslide estimate from its rain gauge: never the official 土砂災害警戒情報, always shown with its label. */
+export interface LocalLandslideEstimate {
+  concern: LandslideConcern;
+  sixtyMinuteMm: number;
+  soilWaterIndex: number;
+  /** Which criteria were met (ja). */
+  reason: string;
+  reasonEn: string;
+  /** The label to show with the estimate (ja). */
+  label: string;
+}
+
+/**
+ * A gauge's latest reading and what follows from it (Sensors/StationStates.cs). After `staleAfter` the gauge counts as
+ * silent ("no data"), which the page judges against its own clock. Gauges never heard from are absent.
+ */
+export interface StationState {
   stationId: string;
-  quantity: string;
+  quantity: 'water_level' | 'rainfall';
   value: number;
   observedAt: string;
+  heardAt: string;
+  staleAfter?: string;
+  /** Water level only. */
+  stage?: WaterLevelStage;
+  /** 警戒レベル相当: 2, 3 or 4 (caution, evacuation, danger). */
+  alertLevelEquivalent?: number;
+  trend?: TrendDirection;
+  metresPerHour?: number;
+  rain?: RainTotals;
+  landslide?: LocalLandslideEstimate;
+}
+
+/** Gauge messages refused into the dead letters by one ingestion batch (staff only). */
+export interface RefusalCount {
+  stationId?: string;
+  reason: string;
+  count: number;
 }
 
 export type FieldReportCategory = 'flooding' | 'landslide' | 'road_blocked' | 'building_damage' | 'rescue_needed' | 'other';
@@ -84,7 +131,8 @@ export type SituationEvent =
   | (EventBase & { kind: 'alert_raised'; alert: AlertState })
   | (EventBase & { kind: 'alert_acknowledged'; alertId: number; acknowledgedBy: string })
   | (EventBase & { kind: 'alert_cleared'; alertId: number; clearedBy: string; note?: string })
-  | (EventBase & { kind: 'station_reading_changed'; reading: StationReading });
+  | (EventBase & { kind: 'station_state_changed'; state: StationState })
+  | (EventBase & { kind: 'sensor_messages_refused'; refusals: RefusalCount[] });
 
 export type SituationEventKind = SituationEvent['kind'];
 
@@ -94,7 +142,8 @@ export interface SituationSnapshot {
   at: string;
   shelters: ShelterState[];
   districts: DistrictEvacuation[];
-  stations: StationReading[];
+  /** Gauges never heard from are absent. */
+  stations: StationState[];
   reports: FieldReport[];
   alerts: AlertState[];
   recent: SituationEvent[];

@@ -1,5 +1,6 @@
 // Public shelter view for residents: no sign-in, large text, works on a small phone and a weak network.
-// Which shelters are open and how crowded, and any 警戒レベル in force, come live from the public hub.
+// Which shelters are open and how crowded, any 警戒レベル in force, and the river levels and rain come live from the
+// public hub.
 import 'ol/ol.css';
 import '../styles/common.css';
 import '../styles/public.css';
@@ -11,7 +12,9 @@ import { byId, h } from '../dom';
 import { hazards, isDesignatedFor, type CommonProps, type Hazard, type ShelterProps } from '../geodata';
 import { applyStaticText, mountLanguageSwitch, onLangChange, t } from '../i18n';
 import { boundaryLayer } from '../layers/boundary';
+import { showDemoBanner } from '../demoBanner';
 import { applyShelterStatuses, sheltersLayer } from '../layers/shelters';
+import { stationsLayer } from '../layers/stations';
 import { setEmphasised } from '../layers/symbols';
 import { createMap, fitTo } from '../map/createMap';
 import { mountLiveIndicator } from '../live/liveIndicator';
@@ -19,13 +22,14 @@ import { concerns, Situation } from '../live/situation';
 import { followSituation } from '../live/situationStream';
 import { createDataLayer, markReadyWhenRendered } from '../map/dataLayer';
 import { mountEvacuationBanner } from './evacuationBanner';
+import { mountGaugePanel } from './gaugePanel';
 import { hazardIcon } from './hazardIcons';
 import { shelterCard } from './shelterCard';
 
 type Filter = Hazard | 'all';
 
 // Used when /api/config cannot be reached, so the list still appears on a failing network.
-const fallbackConfig: MapConfig = { basemap: { url: '', attribution: '' }, center: [140.19, 38.0], zoom: 12 };
+const fallbackConfig: MapConfig = { basemap: { url: '', attribution: '' }, center: [140.19, 38.0], zoom: 12, simulated: false };
 
 let filter: Filter = 'all';
 let shelters: Feature[] = [];
@@ -42,6 +46,7 @@ applyStaticText(document);
 mountLanguageSwitch(byId('language-switch'));
 mountHazardFilter(byId('hazard-filter'));
 const banner = mountEvacuationBanner(byId('evacuation-banner'), situation);
+const gauges = mountGaugePanel(situation);
 onLangChange(() => renderList());
 situation.onChange((change) => {
   if (!concerns(change, ['shelter_status_changed'])) return;
@@ -64,6 +69,7 @@ async function start(): Promise<void> {
     console.warn('map configuration unavailable, using defaults', error);
     return fallbackConfig;
   });
+  showDemoBanner(byId('demo-banner'), config.simulated);
   const bbox = townBbox(config.center);
   const olMap = createMap({ target: byId('map'), config, onBasemapUnavailable: () => undefined });
   map = olMap;
@@ -78,15 +84,24 @@ async function start(): Promise<void> {
     (json) => banner.setDistricts((json.features as Array<{ properties: CommonProps }>).map((f) => f.properties)),
     () => undefined, // the banner then gives the level without district names
   );
+  const stationLayer = createDataLayer(stationsLayer, bbox);
   olMap.addLayer(boundary.layer);
+  olMap.addLayer(stationLayer.layer);
   olMap.addLayer(shelterLayer.layer);
+  stationLayer.loaded.then(
+    (features) => gauges.setStations(features),
+    () => undefined, // the shelters matter more: the page goes on without gauges
+  );
   boundary.loaded.then(
     (features) => fitTo(olMap, features, [8, 8, 8, 8]),
     () => undefined, // keep the configured view
   );
-  markReadyWhenRendered(olMap, [boundary.loaded, shelterLayer.loaded]);
+  markReadyWhenRendered(olMap, [boundary.loaded, shelterLayer.loaded, stationLayer.loaded]);
 
-  const redraw = () => shelterLayer.layer.changed();
+  const redraw = () => {
+    shelterLayer.layer.changed();
+    stationLayer.layer.changed();
+  };
   redrawShelters = redraw;
   onLangChange(redraw);
 
@@ -104,6 +119,14 @@ async function start(): Promise<void> {
   }
 
   olMap.on('singleclick', (event) => {
+    const station = olMap.forEachFeatureAtPixel(event.pixel, (f) => f, {
+      hitTolerance: 8,
+      layerFilter: (layer) => layer === stationLayer.layer,
+    }) as Feature | undefined;
+    if (station) {
+      gauges.open(String(station.get('id')));
+      return;
+    }
     const feature = olMap.forEachFeatureAtPixel(event.pixel, (f) => f, {
       hitTolerance: 8,
       layerFilter: (layer) => layer === shelterLayer.layer,

@@ -1,0 +1,225 @@
+// The HQ details panel: what was clicked on the map or picked from a list. A gauge shows its chart (#station-chart)
+// above its facts and its recently refused messages; the refused messages of every gauge have a view of their own.
+import type Feature from 'ol/Feature';
+import type { FeatureLike } from 'ol/Feature';
+import type Map from 'ol/Map';
+import type { Point } from 'ol/geom';
+import { byId } from '../dom';
+import { onLangChange, t } from '../i18n';
+import { setEmphasised, type MapLayerId } from '../layers/symbols';
+import type { Situation } from '../live/situation';
+import type { DataLayer } from '../map/dataLayer';
+import { createStationChart } from '../stations/stationChart';
+import { stationName, type StationRef } from '../stations/stationFacts';
+import { stationRefFromProps } from '../stations/stationList';
+import { mountDeadLetters, type DeadLetterView } from './deadLetters';
+import { describeFeature } from './featureDetails';
+
+// What a click or hover picks when several features overlap: points first, then zones and lines, the district
+// (which covers the whole town) last.
+const pickOrder: MapLayerId[] = [
+  'shelters',
+  'reports',
+  'stations',
+  'rivers',
+  'flood-zones',
+  'landslide-zones',
+  'boundary',
+  'districts',
+];
+
+type Shown =
+  | { type: 'feature'; feature: Feature; layerId: MapLayerId }
+  | { type: 'station'; station: StationRef; feature?: Feature; deadLetters: DeadLetterView }
+  | { type: 'deadLetters'; deadLetters: DeadLetterView };
+
+export interface DetailsPanel {
+  show(feature: Feature, layerId: MapLayerId, fromList: boolean): void;
+  showStation(station: StationRef, fromList: boolean): void;
+  showDeadLetters(): void;
+  /** The live situation changed: the shown feature may have too (a field report can leave the map). */
+  refresh(): void;
+  /** Gauge states changed: the open chart follows its gauge. */
+  stationsChanged(): void;
+  /** Gauge messages were refused: open dead-letter lists reload. */
+  messagesRefused(stationIds: Array<string | undefined>): void;
+  /** Called with the gauge whose chart opens, or null when it closes. */
+  onStationShown(listener: (stationId: string | null) => void): void;
+}
+
+export interface StationDirectory {
+  /** The gauge by id, from /api/stations or the stations layer. */
+  ref(stationId: string): StationRef | undefined;
+  name(stationId: string): string;
+}
+
+export function mountDetailsPanel(map: Map, layers: DataLayer[], situation: Situation, stations: StationDirectory): DetailsPanel {
+  const panel = byId('details');
+  const title = byId('details-title');
+  const kind = byId('details-kind');
+  const body = byId('details-body');
+  const chart = createStationChart();
+  const stationListeners: Array<(stationId: string | null) => void> = [];
+  let shown: Shown | null = null;
+
+  const layerOf = (feature: FeatureLike): MapLayerId | undefined =>
+    layers.find(({ layer }) => layer.getSource()?.hasFeature(feature as Feature))?.id;
+  const stationFeature = (stationId: string) =>
+    layers.find((l) => l.id === 'stations')?.layer.getSource()?.getFeatureById(stationId) ?? undefined;
+
+  const redrawEmphasisable = () =>
+    layers
+      .filter((l) => l.id === 'shelters' || l.id === 'stations' || l.id === 'reports' || l.id === 'districts')
+      .forEach(({ layer }) => layer.changed());
+
+  const render = () => {
+    if (!shown) return;
+    if (shown.type === 'feature') {
+      const described = describeFeature(shown.layerId, shown.feature.getProperties());
+      title.textContent = described.title;
+      kind.textContent = described.kind;
+      body.replaceChildren(described.body);
+    } else if (shown.type === 'station') {
+      title.textContent = stationName(shown.station);
+      kind.textContent = t(shown.station.kind === 'rain' ? 'stationKind.rain' : 'stationKind.water_level');
+      const facts = shown.feature ? describeFeature('stations', shown.feature.getProperties()).body : null;
+      shown.deadLetters.render();
+      // The same chart element each time: re-rendering the panel does not reload the chart.
+      body.replaceChildren(...[chart.element, facts, shown.deadLetters.element].filter((e): e is HTMLElement => e !== null));
+    } else {
+      title.textContent = t('deadLettersTitle');
+      kind.textContent = t('deadLettersKind');
+      shown.deadLetters.render();
+      body.replaceChildren(shown.deadLetters.element);
+    }
+  };
+
+  const setShown = (next: Shown | null) => {
+    const wasStation = shown?.type === 'station' ? shown.station.stationId : null;
+    shown = next;
+    const isStation = next?.type === 'station' ? next.station.stationId : null;
+    if (isStation === null && wasStation !== null) chart.clear();
+    if (isStation !== wasStation) stationListeners.forEach((l) => l(isStation));
+  };
+
+  const centerOn = (feature: Feature) => {
+    const geometry = feature.getGeometry();
+    if (geometry?.getType() === 'Point') {
+      const center = (geometry as Point).getCoordinates();
+      map.getView().animate({ center, zoom: Math.max(map.getView().getZoom() ?? 14, 14), duration: 300 });
+    } else if (geometry) {
+      map.getView().fit(geometry.getExtent(), { duration: 300, padding: [48, 48, 48, 48] });
+    }
+  };
+
+  const open = (emphasis: Feature | null, fromList: boolean) => {
+    render();
+    panel.hidden = false;
+    setEmphasised(emphasis);
+    redrawEmphasisable();
+    if (fromList) {
+      if (emphasis) centerOn(emphasis);
+      title.focus();
+    }
+  };
+
+  const show = (feature: Feature, layerId: MapLayerId, fromList: boolean) => {
+    if (layerId === 'stations') {
+      const id = String(feature.get('id'));
+      showStation(stations.ref(id) ?? stationRefFromProps(feature.getProperties()), fromList);
+      return;
+    }
+    setShown({ type: 'feature', feature, layerId });
+    open(feature, fromList);
+  };
+
+  const showStation = (station: StationRef, fromList: boolean) => {
+    const feature = stationFeature(station.stationId);
+    const same = shown?.type === 'station' && shown.station.stationId === station.stationId;
+    const deadLetters = same && shown?.type === 'station' ? shown.deadLetters : mountDeadLetters(station.stationId, stations.name, 20);
+    const ref = feature ? { ...station, ...locationOf(feature) } : station;
+    setShown({ type: 'station', station: ref, feature, deadLetters });
+    chart.show(ref, situation.stations.get(station.stationId), situation.known);
+    open(feature ?? null, fromList);
+  };
+
+  const showDeadLetters = () => {
+    setShown({ type: 'deadLetters', deadLetters: mountDeadLetters(null, stations.name, 50) });
+    open(null, true);
+  };
+
+  const hide = () => {
+    if (panel.contains(document.activeElement)) map.getTargetElement().focus();
+    setShown(null);
+    panel.hidden = true;
+    setEmphasised(null);
+    redrawEmphasisable();
+  };
+
+  const featureAt = (pixel: number[]): { feature: Feature; layerId: MapLayerId } | null => {
+    let best: { feature: Feature; layerId: MapLayerId } | null = null;
+    map.forEachFeatureAtPixel(
+      pixel,
+      (feature) => {
+        const layerId = layerOf(feature);
+        if (layerId && (!best || pickOrder.indexOf(layerId) < pickOrder.indexOf(best.layerId))) {
+          best = { feature: feature as Feature, layerId };
+        }
+      },
+      { hitTolerance: 6 },
+    );
+    return best;
+  };
+
+  map.on('singleclick', (event) => {
+    const picked = featureAt(event.pixel);
+    if (picked) show(picked.feature, picked.layerId, false);
+    else hide();
+  });
+
+  // Hovering a point shows its name, hovering a district its 警戒レベル; the cursor tells what is clickable.
+  map.on('pointermove', (event) => {
+    if (event.dragging) return;
+    const picked = featureAt(event.pixel);
+    map.getTargetElement().style.cursor = picked && picked.layerId !== 'districts' ? 'pointer' : '';
+    if (shown) return; // keep the picked feature emphasised
+    const hoverable = picked && ['shelters', 'stations', 'reports', 'districts'].includes(picked.layerId) ? picked.feature : null;
+    if (setEmphasised(hoverable)) redrawEmphasisable();
+  });
+
+  byId('details-close').addEventListener('click', hide);
+  panel.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') hide();
+  });
+  onLangChange(render);
+
+  return {
+    show,
+    showStation,
+    showDeadLetters,
+    refresh: () => {
+      if (!shown || shown.type !== 'feature') return;
+      const { feature, layerId } = shown;
+      if (layerId === 'reports' && !layers.find((l) => l.id === 'reports')?.layer.getSource()?.hasFeature(feature)) {
+        hide();
+        return;
+      }
+      render();
+    },
+    stationsChanged: () => {
+      if (shown?.type === 'station') chart.update(situation.stations.get(shown.station.stationId), situation.known);
+    },
+    messagesRefused: (stationIds) => {
+      if (shown?.type === 'deadLetters') shown.deadLetters.reloadSoon();
+      else if (shown?.type === 'station' && stationIds.includes(shown.station.stationId)) shown.deadLetters.reloadSoon();
+    },
+    onStationShown: (listener) => stationListeners.push(listener),
+  };
+}
+
+function locationOf(feature: Feature): Pick<StationRef, 'thresholdsAssumed' | 'locationApproximate'> {
+  return {
+    thresholdsAssumed: feature.get('thresholds_assumed') !== false,
+    locationApproximate: feature.get('location_approximate') === true || feature.get('illustrative') === true,
+  };
+}

@@ -1,0 +1,115 @@
+// River levels and rain for residents: the gauges as a list of buttons under the map, a key to their symbols, and a
+// gauge's 24-hour chart in a dialog that fits a small phone. Live from the public hub; silent gauges say 欠測.
+import type Feature from 'ol/Feature';
+import { byId, h } from '../dom';
+import { onLangChange, t } from '../i18n';
+import { applyStationStates } from '../layers/stations';
+import { concerns, stationKinds, type Situation } from '../live/situation';
+import { createStationChart } from '../stations/stationChart';
+import { everyHalfMinute, stageRank, stationCondition, stationName, stationSymbolSvg, type StationRef } from '../stations/stationFacts';
+import { byKind, mountStationList, stationRefFromProps } from '../stations/stationList';
+
+export interface GaugePanel {
+  /** The gauges of the stations layer; the map's features follow the live states from then on. */
+  setStations(features: Feature[]): void;
+  open(stationId: string): void;
+}
+
+export function mountGaugePanel(situation: Situation): GaugePanel {
+  const dialog = byId<HTMLDialogElement>('station-dialog');
+  const title = byId('station-dialog-title');
+  const kind = byId('station-dialog-kind');
+  const chart = createStationChart();
+  byId('station-dialog-body').append(chart.element);
+  let features: Feature[] = [];
+  let stations: StationRef[] = [];
+  let shown: StationRef | null = null;
+  let opener: HTMLElement | null = null;
+
+  const open = (station: StationRef) => {
+    shown = station;
+    renderTitle();
+    chart.show(station, situation.stations.get(station.stationId), situation.known);
+    list.setPicked(station.stationId);
+    if (!dialog.open) {
+      opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      dialog.showModal();
+      byId('station-dialog-close').focus();
+    }
+  };
+  const list = mountStationList(byId('station-list'), { onPick: open });
+
+  const renderTitle = () => {
+    if (!shown) return;
+    title.textContent = stationName(shown);
+    kind.textContent = t(shown.kind === 'rain' ? 'stationKind.rain' : 'stationKind.water_level');
+  };
+
+  byId('station-dialog-close').addEventListener('click', () => dialog.close());
+  // A tap on the backdrop (outside the dialog's box) closes it too.
+  dialog.addEventListener('click', (event) => {
+    if (event.target === dialog) dialog.close();
+  });
+  dialog.addEventListener('close', () => {
+    shown = null;
+    chart.clear();
+    list.setPicked(null);
+    opener?.focus();
+    opener = null;
+  });
+
+  const summary = byId('gauges-summary');
+  const renderSummary = () => {
+    const now = new Date();
+    const high = stations.filter((s) => {
+      const condition = stationCondition(situation.stations.get(s.stationId), situation.known, now);
+      return condition !== undefined && condition !== 'no_data' && stageRank(condition) >= stageRank('caution');
+    }).length;
+    summary.textContent = high > 0 ? t('gaugesAbove', { n: high }) : '';
+  };
+
+  const showStates = () => {
+    applyStationStates(features, situation.stations, situation.known);
+    list.update(situation.stations, situation.known);
+    renderSummary();
+    if (shown) chart.update(situation.stations.get(shown.stationId), situation.known);
+  };
+  situation.onChange((change) => {
+    if (concerns(change, stationKinds)) showStates();
+  });
+  everyHalfMinute(showStates);
+
+  const key = byId('gauge-key');
+  const renderKey = () => {
+    key.replaceChildren();
+    const entries: Array<[string, string]> = [
+      [stationSymbolSvg('water_level', 'caution'), t('mapKeyWater')],
+      [stationSymbolSvg('rain', 'normal'), t('mapKeyRain')],
+      [stationSymbolSvg('water_level', 'no_data'), t('mapKeyNoData')],
+    ];
+    for (const [symbol, text] of entries) {
+      const entry = h('span', { class: 'gauge-key-entry' }, text);
+      entry.insertAdjacentHTML('afterbegin', symbol);
+      key.append(entry, ' ');
+    }
+  };
+  onLangChange(() => {
+    renderKey();
+    renderTitle();
+    renderSummary();
+  });
+  renderKey();
+
+  return {
+    setStations: (loaded) => {
+      features = loaded;
+      stations = byKind(loaded.map((f) => stationRefFromProps(f.getProperties())));
+      list.setStations(stations);
+      showStates();
+    },
+    open: (stationId) => {
+      const station = stations.find((s) => s.stationId === stationId);
+      if (station) open(station);
+    },
+  };
+}
