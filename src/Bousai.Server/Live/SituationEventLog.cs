@@ -45,6 +45,11 @@ public static class SituationEventLog
             "SELECT seq, occurred_at, payload FROM situation_events WHERE seq > $1 ORDER BY seq LIMIT $2", connection, transaction);
         command.Parameters.AddWithValue(after);
         command.Parameters.AddWithValue(limit);
+        return await ReadEventsAsync(command, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<SituationEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var events = new List<SituationEvent>();
         while (await reader.ReadAsync(cancellationToken))
@@ -54,6 +59,20 @@ public static class SituationEventLog
         }
 
         return events;
+    }
+
+    /// <summary>The latest events other than gauge states (people's decisions, reports, alerts, refusals), oldest first.</summary>
+    public static async Task<IReadOnlyList<SituationEvent>> ReadRecentDecisionsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        int limit, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT seq, occurred_at, payload FROM (
+                SELECT seq, occurred_at, payload FROM situation_events WHERE kind <> 'station_state_changed' ORDER BY seq DESC LIMIT $1
+            ) recent ORDER BY seq
+            """, connection, transaction);
+        command.Parameters.AddWithValue(limit);
+        return await ReadEventsAsync(command, cancellationToken);
     }
 
     /// <summary>The last number handed out, and the oldest event still kept (last + 1 when the log is empty).</summary>

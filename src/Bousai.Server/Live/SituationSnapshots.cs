@@ -21,7 +21,7 @@ public sealed record SituationSnapshot(
 
 public sealed class SituationSnapshots(NpgsqlDataSource db, TimeProvider time)
 {
-    /// <summary>How many recent events staff get with a snapshot, for the activity list.</summary>
+    /// <summary>How many recent events (other than gauge states, which a storm produces by the thousand) staff get with a snapshot, for the activity list.</summary>
     public const int RecentEvents = 50;
 
     private readonly Lock _gate = new();
@@ -67,7 +67,7 @@ public sealed class SituationSnapshots(NpgsqlDataSource db, TimeProvider time)
         IReadOnlyList<AlertState> alerts = isPublic ? [] : await AlertEndpoints.ReadActiveAsync(connection, transaction, ct);
         IReadOnlyList<SituationEvent> recent = isPublic
             ? []
-            : await SituationEventLog.ReadAfterAsync(connection, transaction, Math.Max(0, seq - RecentEvents), RecentEvents, ct);
+            : await SituationEventLog.ReadRecentDecisionsAsync(connection, transaction, RecentEvents, ct);
         await transaction.CommitAsync(ct);
 
         return isPublic
