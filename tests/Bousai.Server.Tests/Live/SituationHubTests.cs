@@ -186,6 +186,24 @@ public sealed class SituationHubTests(KestrelApp fixture) : IClassFixture<Kestre
         Assert.Empty(resident.Violations);
     }
 
+    [Fact]
+    public async Task Staff_snapshot_lists_recent_decisions_but_not_the_gauge_states_between_them()
+    {
+        var decision = await SituationWriter.AppendAsync(fixture.Db, SituationWriter.ShelterEvent(4242));
+        for (var i = 0; i < 60; i++)
+        {
+            await SituationWriter.AppendAsync(fixture.Db, new StationStateChanged(new Bousai.Server.Sensors.StationState(
+                "station-nukanome", "water_level", 5 + i / 100.0, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null)) { At = DateTimeOffset.UtcNow });
+        }
+
+        await using var staff = (await LiveClient.ConnectAsync(App.BaseAddress, "/hubs/situation", await App.SignedInCookiesAsync("hq"))).Follow();
+        await staff.WaitUntilAsync(c => c.Snapshot is not null, "the snapshot");
+
+        Assert.Contains(staff.Snapshot!.Recent, e => e.Seq == decision);
+        Assert.DoesNotContain(staff.Snapshot.Recent, e => e is StationStateChanged);
+        Assert.Equal(staff.Snapshot.Recent.Select(e => e.Seq).Order(), staff.Snapshot.Recent.Select(e => e.Seq));
+    }
+
     private static string KindOf(SituationEvent change) =>
         System.Text.Json.JsonSerializer.SerializeToElement(change, BousaiJson.Options).GetProperty("kind").GetString()!;
 }
