@@ -74,6 +74,7 @@ public sealed class ReadingIngester(
 
         if (client.IsConnected)
         {
+            IsConnected = false; // our own disconnect: nothing to warn about
             await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), CancellationToken.None);
         }
 
