@@ -88,6 +88,9 @@ public static class IngestReport
         foreach (var p in loads)
         {
             var l = p.Load!;
+            if (l.TcpAtStop is not null) Line($"{l.Batch} a message — broker → server TCP when the publisher stopped: {l.TcpAtStop}.");
+            if (l.TcpAtDrainLimit is not null) Line($"{l.Batch} a message — broker → server TCP at the drain limit: {l.TcpAtDrainLimit}.");
+            Line();
             Line($"{l.Batch} a message — situation events logged by the derived-state refresher over the whole run: {l.SituationEvents:N0}. " +
                  $"Readings committed per second since the first publish: {string.Join(" ", l.StoredPerSecond.Select(r => (r / 1000).ToString("0.#", CultureInfo.InvariantCulture) + "k"))}");
             Line();

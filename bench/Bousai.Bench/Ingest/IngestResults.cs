@@ -64,7 +64,9 @@ public sealed record LoadResult(
     WaitShare[] Waits,
     StatementTime[] Statements,
     double[] StoredPerSecond,
-    string ServerSettings)
+    string ServerSettings,
+    string? TcpAtStop,
+    string? TcpAtDrainLimit)
 {
     public double OfferedRate => ReadingsAcknowledged / PublishSeconds;
     public double CommittedWhilePublishingRate => StoredWhilePublishing / PublishSeconds;

@@ -47,6 +47,7 @@ public sealed partial class LoadPhase(IngestOptions options, BenchDatabase datab
         IngestCounters? countersEnd = null;
         long startTimestamp = 0, endTimestamp = 0;
         Dictionary<string, string>? totals = null;
+        string? tcpAtStop = null;
         using var stopWaits = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var waits = Task.FromResult<WaitShare[]>([]);
         while (await sim.StandardOutput.ReadLineAsync(ct) is { } line)
@@ -66,6 +67,7 @@ public sealed partial class LoadPhase(IngestOptions options, BenchDatabase datab
                 cpuEnd = parties.Read();
                 countersEnd = await IngestCounters.ReadAsync(http, ct);
                 await stopWaits.CancelAsync();
+                tcpAtStop = await TcpView.BrokerToServerAsync(options.Broker.Port, options.MosquittoPid, options.ServerPid);
                 totals = Totals().Matches(line).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
                 progress.WriteLine($"[sim] {line}");
             }
@@ -107,6 +109,7 @@ public sealed partial class LoadPhase(IngestOptions options, BenchDatabase datab
         var drainSeconds = Stopwatch.GetElapsedTime(endTimestamp).TotalSeconds;
         var cpuDrained = parties.Read();
         var queued = brokerStore.Count;
+        var tcpAtEnd = drained ? null : await TcpView.BrokerToServerAsync(options.Broker.Port, options.MosquittoPid, options.ServerPid);
         await stopSampling.CancelAsync();
         await sampling;
         samples.Add(now);
@@ -130,7 +133,7 @@ public sealed partial class LoadPhase(IngestOptions options, BenchDatabase datab
             firstToLast, drained ? null : queued, bestTen,
             Parties.Between(cpuStart, cpuEnd), Parties.Between(cpuEnd, cpuDrained),
             IngestCounters.Between(countersStart, countersEnd), IngestCounters.Between(countersEnd, now),
-            events, waitShares, statementTimes, perSecond, options.ServerSettings);
+            events, waitShares, statementTimes, perSecond, options.ServerSettings, tcpAtStop, tcpAtEnd);
         progress.WriteLine($"[bench] load K={options.Batch}: offered {result.OfferedRate:N0} readings/s, committed while publishing {result.CommittedWhilePublishingRate:N0}/s, " +
                            $"{(drained ? $"drained {result.DrainSeconds:0.0} s after the stop" : $"NOT drained after {options.DrainTimeout.TotalSeconds:0} s")}; " +
                            $"stored {storedTotal:N0} of {acknowledged:N0} acknowledged, {result.Duplicates} duplicates, {dead} dead letters");
