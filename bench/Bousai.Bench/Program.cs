@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bousai.Bench.Ingest;
 using Bousai.Bench.LiveFanout;
 
 // Figures are written with invariant formatting (a decimal point, whatever the machine's locale).
@@ -9,6 +10,8 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 return args.FirstOrDefault() switch
 {
     "live-fanout" => await LiveFanoutAsync(args[1..]),
+    "ingest" => await IngestAsync(args[1..]),
+    "ingest-report" => IngestReportOf(args[1..]),
     _ => Usage(),
 };
 
@@ -18,6 +21,13 @@ static int Usage()
         usage: Bousai.Bench live-fanout --server URL --server-pid PID --logins FILE [--user hq]
                  [--baseline 10] [--sizes 1000,5000,10000] [--events 5] [--ramp 200] [--report FILE]
           FILE: the tab-separated demo logins written by `Bousai.Server setup` (user, role, password)
+               Bousai.Bench ingest --phase latency|load --label TEXT --server URL --server-pid PID --pg-pid PID --mosquitto-pid PID
+                 --db CONNECTION-STRING --broker mqtt://USER:PASSWORD@HOST:PORT --results FILE.jsonl [--server-settings TEXT]
+                 load:    --sim SENSORS-SIM.dll [--stations 1000] [--rate 25] [--batch 1] [--duration 60] [--drain 60]
+                          [--baseline-rows N] [--sql-path-rows N]
+                 latency: [--latency-stations 20] [--latency-rate 10] [--latency-seconds 30]
+               Bousai.Bench ingest-report --results FILE.jsonl [--report FILE.md]
+          one phase per server process (`./bousai bench ingest` runs them); each appends a JSON line, ingest-report renders them
         """);
     return 2;
 }
@@ -63,4 +73,34 @@ static async Task<int> LiveFanoutAsync(string[] args)
     }
 
     return scenarios.All(s => s.WorstDelivered == s.Clients && s.Gaps == 0) ? 0 : 1;
+}
+
+static async Task<int> IngestAsync(string[] args)
+{
+    if (IngestOptions.Parse(args) is not { } options) return Usage();
+    using var interrupted = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        interrupted.Cancel();
+    };
+    return await IngestBenchmark.RunAsync(options, Console.Error, interrupted.Token);
+}
+
+static int IngestReportOf(string[] args)
+{
+    var results = Array.IndexOf(args, "--results") is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    var file = Array.IndexOf(args, "--report") is var j and >= 0 && j + 1 < args.Length ? args[j + 1] : null;
+    if (results is null) return Usage();
+    var phases = IngestBenchmark.ReadResults(results);
+    var report = IngestReport.Render(phases);
+    Console.Write(report);
+    if (file is not null)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        File.WriteAllText(file, report);
+    }
+
+    // Exit 1 when a load run lost readings (stored below acknowledged after catching up) or published with failures.
+    return phases.Select(p => p.Load).OfType<LoadResult>().Any(l => l.MessagesFailed > 0 || l.DeadLetters > 0 || (l.Drained && l.StoredTotal != l.ReadingsAcknowledged)) ? 1 : 0;
 }
