@@ -30,6 +30,30 @@ public static class SituationEventLog
         return change with { Seq = seq };
     }
 
+    /// <summary>Appends several events in one round trip (numbers taken together, in list order) inside the caller's transaction.</summary>
+    public static async Task AppendManyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<SituationEvent> changes,
+        CancellationToken cancellationToken)
+    {
+        if (changes.Count == 0) return;
+        long last;
+        await using (var take = new NpgsqlCommand("UPDATE situation_event_sequence SET last_seq = last_seq + $1 RETURNING last_seq", connection, transaction))
+        {
+            take.Parameters.AddWithValue((long)changes.Count);
+            last = (long)(await take.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        await using var insert = new NpgsqlCommand(
+            """
+            INSERT INTO situation_events (seq, occurred_at, kind, payload)
+            SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::jsonb[])
+            """, connection, transaction);
+        insert.Parameters.AddWithValue(Enumerable.Range(0, changes.Count).Select(i => last - changes.Count + 1 + i).ToArray());
+        insert.Parameters.AddWithValue(changes.Select(c => c.At).ToArray());
+        insert.Parameters.AddWithValue(changes.Select(Kind).ToArray());
+        insert.Parameters.Add(new NpgsqlParameter { Value = changes.Select(Payload).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Up to <paramref name="limit"/> events after <paramref name="after"/>, in order.</summary>
     public static async Task<IReadOnlyList<SituationEvent>> ReadAfterAsync(NpgsqlDataSource db, long after, int limit,
         CancellationToken cancellationToken)

@@ -96,7 +96,12 @@ public sealed class ReadingIngester(
         if (!string.IsNullOrEmpty(_options.Username)) builder.WithCredentials(_options.Username, _options.Password);
         if (_options.UseTls) builder.WithTlsOptions(tls => tls.UseTls());
 
-        var result = await client.ConnectAsync(builder.Build(), ct);
+        var options = builder.Build();
+        // MQTTnet's default 8 KB socket buffer becomes the TCP receive window: while a batch commits, the window closes
+        // and a backlog (a broker restart, gauges uploading after an outage) then drains at a few hundred messages a
+        // second (measured in bench ingest). 4 MiB keeps the broker sending while the database works.
+        ((MqttClientTcpOptions)options.ChannelOptions).BufferSize = 4 * 1024 * 1024;
+        var result = await client.ConnectAsync(options, ct);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
             throw new InvalidOperationException($"the broker refused the connection: {result.ResultCode} {result.ReasonString}");

@@ -156,6 +156,7 @@ public sealed class ReadingStore(NpgsqlDataSource db, IOptions<MqttOptions> opti
                 ON CONFLICT (station_id, quantity) DO UPDATE SET
                     heard_at = greatest(s.heard_at, excluded.heard_at),
                     dirty = true,
+                    version = s.version + 1,
                     value = CASE WHEN excluded.observed_at > s.observed_at THEN excluded.value ELSE s.value END,
                     observed_at = greatest(s.observed_at, excluded.observed_at)
                 RETURNING 1

@@ -219,7 +219,7 @@ public static class StationEndpoints
 
         await ReplaceThresholdsAsync(connection, transaction, stationId, thresholds, ct);
         // Re-judge the latest reading by the new thresholds at once.
-        await using (var dirty = new NpgsqlCommand("UPDATE station_states SET dirty = true WHERE station_id = $1", connection, transaction))
+        await using (var dirty = new NpgsqlCommand("UPDATE station_states SET dirty = true, version = version + 1, refreshed_at = NULL WHERE station_id = $1", connection, transaction))
         {
             dirty.Parameters.AddWithValue(stationId);
             await dirty.ExecuteNonQueryAsync(ct);

@@ -10,9 +10,10 @@ namespace Bousai.Server.Sensors;
 
 /// <summary>
 /// Recomputes the derived state of gauges whose readings changed (station_states.dirty, set by ingestion in its
-/// commit) and logs a situation event for each. Runs soon after each local commit and every second for commits made
-/// by other instances; instances share the work with FOR UPDATE SKIP LOCKED. Thresholds are read on every pass, so
-/// an admin's change applies to the next reading without a restart.
+/// commit) and logs a situation event for each, at most about once a second per gauge. Runs soon after each local
+/// commit and every second for commits made by other instances; one instance at a time (an advisory lock). It locks no
+/// gauge while computing: it clears dirty only where the version it read is still current, so ingestion never waits
+/// for it. Thresholds are read on every pass, so an admin's change applies at once without a restart.
 /// </summary>
 public sealed class StationStateRefresher(NpgsqlDataSource db, ReadingStore store, TimeProvider time, ILogger<StationStateRefresher> logger)
     : BackgroundService
@@ -21,6 +22,8 @@ public sealed class StationStateRefresher(NpgsqlDataSource db, ReadingStore stor
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MinimumInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan RainHistory = TimeSpan.FromDays(7);
+    private static readonly TimeSpan PerStationInterval = TimeSpan.FromSeconds(1);
+    private const long PassLock = 0x626f757361690001; // "bousai" + 1: one refresher pass at a time across instances
     private readonly SemaphoreSlim _changed = new(0, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -59,30 +62,37 @@ public sealed class StationStateRefresher(NpgsqlDataSource db, ReadingStore stor
     }
 
     private sealed record Dirty(string StationId, string Quantity, double Value, DateTimeOffset ObservedAt, DateTimeOffset HeardAt,
-        string GaugeType, int ExpectedIntervalMinutes);
+        string GaugeType, int ExpectedIntervalMinutes, long Version);
 
     /// <summary>One pass over up to 500 dirty gauges in one transaction; returns how many it refreshed.</summary>
     public async Task<int> RefreshAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var passLock = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock($1)", connection, transaction))
+        {
+            passLock.Parameters.AddWithValue(PassLock);
+            if (!(bool)(await passLock.ExecuteScalarAsync(ct))!) return 0;
+        }
+
+        var now = time.GetUtcNow();
         var dirty = new List<Dirty>();
         await using (var select = new NpgsqlCommand(
             """
-            SELECT st.station_id, st.quantity, st.value, st.observed_at, st.heard_at, s.gauge_type, s.expected_interval_minutes
+            SELECT st.station_id, st.quantity, st.value, st.observed_at, st.heard_at, s.gauge_type, s.expected_interval_minutes, st.version
             FROM station_states st JOIN stations s ON s.id = st.station_id
-            WHERE st.dirty
+            WHERE st.dirty AND (st.refreshed_at IS NULL OR st.refreshed_at <= $2)
             ORDER BY st.station_id, st.quantity
             LIMIT $1
-            FOR UPDATE OF st SKIP LOCKED
             """, connection, transaction))
         {
             select.Parameters.AddWithValue(StationsPerPass);
+            select.Parameters.AddWithValue(now - PerStationInterval);
             await using var reader = await select.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 dirty.Add(new Dirty(reader.GetString(0), reader.GetString(1), reader.GetDouble(2), reader.GetFieldValue<DateTimeOffset>(3),
-                    reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), reader.GetInt32(6)));
+                    reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), reader.GetInt32(6), reader.GetInt64(7)));
             }
         }
 
@@ -93,21 +103,30 @@ public sealed class StationStateRefresher(NpgsqlDataSource db, ReadingStore stor
         var earlier = await LevelsHalfAnHourEarlierAsync(connection, transaction, rivers, ct);
         var rain = await RainAsync(connection, transaction, gauges, ct);
 
-        var now = time.GetUtcNow();
-        foreach (var d in dirty)
+        var states = dirty.Select(d => d.Quantity == "water_level"
+            ? RiverState(d, thresholds.GetValueOrDefault(d.StationId), earlier.GetValueOrDefault(d.StationId))
+            : RainState(d, rain.GetValueOrDefault(d.StationId) ?? [])).ToList();
+        await using (var update = new NpgsqlCommand(
+            """
+            UPDATE station_states st SET derived = u.derived, dirty = (st.version <> u.version), refreshed_at = $5
+            FROM unnest($1::text[], $2::text[], $3::bigint[], $4::jsonb[]) AS u (station_id, quantity, version, derived)
+            WHERE st.station_id = u.station_id AND st.quantity = u.quantity
+            """, connection, transaction))
         {
-            var state = d.Quantity == "water_level"
-                ? RiverState(d, thresholds.GetValueOrDefault(d.StationId), earlier.GetValueOrDefault(d.StationId))
-                : RainState(d, rain.GetValueOrDefault(d.StationId) ?? []);
-            await using var update = new NpgsqlCommand(
-                "UPDATE station_states SET dirty = false, derived = $3 WHERE station_id = $1 AND quantity = $2", connection, transaction);
-            update.Parameters.AddWithValue(d.StationId);
-            update.Parameters.AddWithValue(d.Quantity);
-            update.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(state, BousaiJson.Options), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            update.Parameters.AddWithValue(dirty.Select(d => d.StationId).ToArray());
+            update.Parameters.AddWithValue(dirty.Select(d => d.Quantity).ToArray());
+            update.Parameters.AddWithValue(dirty.Select(d => d.Version).ToArray());
+            update.Parameters.Add(new NpgsqlParameter
+            {
+                Value = states.Select(state => JsonSerializer.Serialize(state, BousaiJson.Options)).ToArray(),
+                NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+            });
+            update.Parameters.AddWithValue(now);
             await update.ExecuteNonQueryAsync(ct);
-            await SituationEventLog.AppendAsync(connection, transaction, new StationStateChanged(state) { At = now }, ct);
         }
 
+        await SituationEventLog.AppendManyAsync(connection, transaction,
+            states.Select(state => (SituationEvent)new StationStateChanged(state) { At = now }).ToList(), ct);
         await transaction.CommitAsync(ct);
         return dirty.Count;
     }
