@@ -40,7 +40,7 @@ public sealed class MqttOptions
     /// <summary>Largest payload accepted; larger ones become dead letters (a backlog of a day of 10-minute readings is about 10 KB).</summary>
     public int MaxPayloadBytes { get; set; } = 256 * 1024;
 
-    /// <summary>Readings older than this are refused (and old readings are not kept longer).</summary>
+    /// <summary>Readings observed longer ago than this are refused (a gauge clock years off, or a misdated backlog).</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(730);
 
     /// <summary>How many received but not yet committed messages the broker may hand this instance (MQTT receive maximum).</summary>

@@ -86,11 +86,16 @@ public sealed class ReadingStore(NpgsqlDataSource db, IOptions<MqttOptions> opti
         }
 
         var accepted = new List<CandidateReading>(candidates.Count);
+        var unknownStationMessages = new HashSet<int>();
         foreach (var reading in candidates)
         {
             if (!kinds.TryGetValue(reading.StationId, out var kind))
             {
-                refused.Add(new RefusedReading(reading.MessageNo, reading.StationId, "unknown_station", $"no station '{reading.StationId}'"));
+                // One dead letter per message: a backlog of 144 readings from an unknown gauge is one refusal, not 144.
+                if (unknownStationMessages.Add(reading.MessageNo))
+                {
+                    refused.Add(new RefusedReading(reading.MessageNo, reading.StationId, "unknown_station", $"no station '{reading.StationId}'"));
+                }
             }
             else if ((kind == "rain") != (reading.Quantity == Quantity.Rainfall))
             {

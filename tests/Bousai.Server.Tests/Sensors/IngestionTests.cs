@@ -119,6 +119,22 @@ public sealed class IngestionTests(BousaiApp app) : IClassFixture<BousaiApp>, IA
     }
 
     [Fact]
+    public async Task A_backlog_from_an_unknown_gauge_is_one_dead_letter_not_one_per_reading()
+    {
+        var start = Ms(DateTimeOffset.UtcNow.AddHours(-1));
+        var backlog = "[" + string.Join(",", Enumerable.Range(0, 6).Select(i => Level(start.AddMinutes(10 * i), 1.0))) + "]";
+
+        await _gauge.PublishAsync("bousai/v1/stations/station-not-yet-registered/water_level", backlog);
+
+        await Eventually.TrueAsync(async () => await app.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM dead_letters WHERE station_id = 'station-not-yet-registered'") > 0, "the dead letter");
+        await Task.Delay(300);
+        Assert.Equal(1, await app.Database.ScalarAsync<long>("SELECT count(*) FROM dead_letters WHERE station_id = 'station-not-yet-registered'"));
+        var kept = await app.Database.ScalarAsync<string>("SELECT payload FROM dead_letters WHERE station_id = 'station-not-yet-registered'");
+        Assert.Equal(6, kept.Split("observedAt").Length - 1);
+    }
+
+    [Fact]
     public async Task Redelivered_readings_are_stored_exactly_once()
     {
         var observed = DateTimeOffset.UtcNow.AddMinutes(-2).AddMilliseconds(-Random.Shared.Next(0, 60_000));
