@@ -114,6 +114,10 @@ public sealed class LayerEndpointTests(BousaiApp app) : IClassFixture<BousaiApp>
         Assert.Equal("ready", ready["status"]!.GetValue<string>());
         Assert.Contains("http_requests_received_total", await client.GetStringAsync("/metrics"));
         var openApi = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
-        Assert.NotNull(openApi["paths"]!["/api/layers/{layer}"]);
+        foreach (var path in new[] { "/api/layers/{layer}", "/api/shelters/{shelterId}/status", "/api/districts/{districtId}/evacuation-level",
+                     "/api/reports", "/api/alerts", "/api/stations", "/api/stations/{stationId}/readings", "/api/dead-letters", "/api/admin/stations" })
+        {
+            Assert.True(openApi["paths"]![path] is not null, $"{path} is not in the OpenAPI document");
+        }
     }
 }
