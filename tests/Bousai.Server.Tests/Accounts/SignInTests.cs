@@ -21,6 +21,7 @@ public sealed class SignInTests(BousaiApp app) : IClassFixture<BousaiApp>
         var page = await client.GetStringAsync("/login");
         Assert.Contains("<html lang=\"ja\">", page);
         Assert.Contains("ログイン", page);
+        Assert.DoesNotContain("シミュレーション", page); // no simulator configured, so no demo banner
         Assert.Contains("English", page);
         Assert.Contains("Sign in", await client.GetStringAsync("/login?lang=en"));
     }

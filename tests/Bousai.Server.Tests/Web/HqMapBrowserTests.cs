@@ -161,6 +161,7 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
     {
         var page = await OpenPageAsync(1366, 768);
         await page.GotoAsync(new Uri(_app.BaseAddress, "/login?lang=ja").ToString());
+        Assert.Contains("観測データはシミュレーション", await page.Locator("main").InnerTextAsync());
         await page.GetByLabel("ユーザー名").FillAsync("hq");
         await page.GetByLabel("パスワード").FillAsync(BousaiApp.Password);
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "ログイン" }).ClickAsync();
