@@ -97,17 +97,17 @@ public sealed class LiveFanoutBenchmark(LiveFanoutOptions options, TextWriter pr
         progress.WriteLine($"[bench] {count} clients: connecting ({options.RampConcurrency} at a time)");
         var rssBefore = server.Rss();
         var heapBefore = (await server.MetricsAsync(ct)).ManagedHeap;
-        var clients = new PublicHubClient?[count];
+        var clients = new ShelterFollower?[count];
         var failures = new List<string>();
         // Pinging starts with the first connection: connecting 10,000 can take longer than the server's 30 s timeout.
         using var stopPinging = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var pinging = KeepAliveAsync(() => clients.OfType<PublicHubClient>(), stopPinging.Token);
+        var pinging = KeepAliveAsync(() => clients.OfType<ShelterFollower>(), stopPinging.Token);
 
         var connecting = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, count),
             new ParallelOptions { MaxDegreeOfParallelism = options.RampConcurrency, CancellationToken = ct }, async (i, token) =>
             {
-                var client = new PublicHubClient(_watched);
+                var client = new ShelterFollower(_watched);
                 try
                 {
                     await client.ConnectAsync(hub, token);
@@ -121,7 +121,7 @@ public sealed class LiveFanoutBenchmark(LiveFanoutOptions options, TextWriter pr
                 }
             });
         var connectSeconds = connecting.Elapsed.TotalSeconds;
-        var connected = clients.OfType<PublicHubClient>().ToArray();
+        var connected = clients.OfType<ShelterFollower>().ToArray();
         progress.WriteLine($"[bench] {count} clients: {connected.Length} following after {connectSeconds:0.0} s");
 
         await Task.Delay(Settle, ct);
@@ -168,7 +168,7 @@ public sealed class LiveFanoutBenchmark(LiveFanoutOptions options, TextWriter pr
             metricsConnected.ManagedHeap, threads, scrapeMs, scrapeServerCpuMs, benchRss, rounds, gaps, failures);
     }
 
-    private async Task<FanoutRound> RoundAsync(ServerProcess server, StaffSession staff, PublicHubClient[] clients, CancellationToken ct)
+    private async Task<FanoutRound> RoundAsync(ServerProcess server, StaffSession staff, ShelterFollower[] clients, CancellationToken ct)
     {
         await _quiet.WaitAsync(ct);
         try
@@ -215,7 +215,7 @@ public sealed class LiveFanoutBenchmark(LiveFanoutOptions options, TextWriter pr
     }
 
     /// <summary>The server drops a client that has sent nothing for 30 s (SignalR's ClientTimeoutInterval), so every client pings.</summary>
-    private async Task KeepAliveAsync(Func<IEnumerable<PublicHubClient>> clients, CancellationToken ct)
+    private async Task KeepAliveAsync(Func<IEnumerable<ShelterFollower>> clients, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(PingEvery);
         try

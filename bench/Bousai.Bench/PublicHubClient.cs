@@ -3,14 +3,15 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json;
 
-namespace Bousai.Bench.LiveFanout;
+namespace Bousai.Bench;
 
 /// <summary>
 /// One resident's phone on /hubs/public, as lean as a client can be: a raw WebSocket speaking the SignalR JSON hub
 /// protocol (no negotiate request, no SignalR client library), so ten thousand of them fit in one process beside the
-/// server. It follows the situation from a snapshot and notes when the watched shelter change reaches it.
+/// server. It follows the situation from a snapshot, checks that every batch continues the last, and hands each
+/// event to <see cref="OnEvent"/> with the Stopwatch timestamp of the frame that carried it (taken before parsing).
 /// </summary>
-public sealed class PublicHubClient : IAsyncDisposable
+public abstract class PublicHubClient : IAsyncDisposable
 {
     private const byte RecordSeparator = 0x1E;
     private static readonly byte[] Handshake = "{\"protocol\":\"json\",\"version\":1}\u001e"u8.ToArray();
@@ -20,16 +21,13 @@ public sealed class PublicHubClient : IAsyncDisposable
     private readonly ClientWebSocket _socket = new();
     private readonly SemaphoreSlim _sending = new(1, 1);
     private readonly byte[] _frame = new byte[4096];
-    private readonly WatchedChange _watched;
     private readonly TaskCompletionSource _snapshot = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ArrayBufferWriter<byte>? _partial;
     private Task _receiving = Task.CompletedTask;
     private long _lastThrough = -1;
-    private int _matchedRound;
 
-    public PublicHubClient(WatchedChange watched)
+    protected PublicHubClient()
     {
-        _watched = watched;
         // SignalR's own pings keep the connection alive; WebSocket-level pings would only add traffic.
         _socket.Options.KeepAliveInterval = TimeSpan.Zero;
         _socket.Options.SetBuffer(4096, 1024);
@@ -37,10 +35,6 @@ public sealed class PublicHubClient : IAsyncDisposable
 
     /// <summary>Completes when the first message, the snapshot, has arrived.</summary>
     public Task Snapshot => _snapshot.Task;
-
-    /// <summary>Stopwatch timestamp at which the watched change of the current round arrived; 0 while it has not.
-    /// A field, so the benchmark can reset it and read it with <see cref="Volatile"/>.</summary>
-    public long ReceivedAt;
 
     /// <summary>Why this client stopped following (a transport error, a completed stream, a resync, a gap); null while it is healthy.</summary>
     public string? Failure { get; private set; }
@@ -91,12 +85,16 @@ public sealed class PublicHubClient : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5))) await CloseAsync(timeout.Token);
         _socket.Dispose();
         _sending.Dispose();
-        return ValueTask.CompletedTask;
+        GC.SuppressFinalize(this);
     }
+
+    /// <summary>One event of a batch (public projection, JSON as sent), and when its frame arrived.</summary>
+    protected abstract void OnEvent(JsonElement change, long arrived);
 
     private async Task SendAsync(byte[] message, CancellationToken ct)
     {
@@ -191,7 +189,8 @@ public sealed class PublicHubClient : IAsyncDisposable
         var reader = new Utf8JsonReader(record);
         using var message = JsonDocument.ParseValue(ref reader);
         var root = message.RootElement;
-        switch (root.GetProperty("type").GetInt32())
+        if (!root.TryGetProperty("type", out var type)) return; // a late handshake answer
+        switch (type.GetInt32())
         {
             case 2:
                 HandleItem(root.GetProperty("item"), arrived);
@@ -214,20 +213,9 @@ public sealed class PublicHubClient : IAsyncDisposable
                 _snapshot.TrySetResult();
                 break;
             case "events":
-                var after = item.GetProperty("after").GetInt64();
-                if (after != _lastThrough) Gaps++;
+                if (item.GetProperty("after").GetInt64() != _lastThrough) Gaps++;
                 _lastThrough = item.GetProperty("through").GetInt64();
-                foreach (var change in item.GetProperty("events").EnumerateArray())
-                {
-                    if (change.GetProperty("kind").GetString() == "shelter_status_changed"
-                        && _watched.Matches(change.GetProperty("shelter"), out var round)
-                        && round != _matchedRound)
-                    {
-                        _matchedRound = round;
-                        Volatile.Write(ref ReceivedAt, arrived);
-                        _watched.Arrived();
-                    }
-                }
+                foreach (var change in item.GetProperty("events").EnumerateArray()) OnEvent(change, arrived);
 
                 break;
             case "resync":
@@ -243,39 +231,3 @@ public sealed class PublicHubClient : IAsyncDisposable
     }
 }
 
-/// <summary>The one shelter change a round waits for: a shelter id and a head count no other round uses.</summary>
-public sealed class WatchedChange(string shelterId)
-{
-    private int _occupancy = -1;
-    private int _round;
-    private int _arrivals;
-    private int _expected;
-    private TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public string ShelterId { get; } = shelterId;
-
-    public int Arrivals => Volatile.Read(ref _arrivals);
-
-    /// <summary>Starts a round: from now on a change of the shelter to <paramref name="occupancy"/> counts, and <see cref="All"/> completes after <paramref name="expected"/> arrivals.</summary>
-    public Task Arm(int occupancy, int expected)
-    {
-        _all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _expected = expected;
-        Volatile.Write(ref _arrivals, 0);
-        Interlocked.Increment(ref _round);
-        Volatile.Write(ref _occupancy, occupancy);
-        return _all.Task;
-    }
-
-    internal bool Matches(JsonElement shelter, out int round)
-    {
-        round = Volatile.Read(ref _round);
-        return shelter.GetProperty("shelterId").GetString() == ShelterId
-               && shelter.GetProperty("occupancy").GetInt32() == Volatile.Read(ref _occupancy);
-    }
-
-    internal void Arrived()
-    {
-        if (Interlocked.Increment(ref _arrivals) == _expected) _all.TrySetResult();
-    }
-}
