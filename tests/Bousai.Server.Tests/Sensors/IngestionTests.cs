@@ -2,7 +2,6 @@ using System.Globalization;
 using Bousai.Server.Sensors;
 using Bousai.Server.Tests.Support;
 using Bousai.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bousai.Server.Tests.Sensors;
 
@@ -11,11 +10,7 @@ public sealed class IngestionTests(BousaiApp app) : IClassFixture<BousaiApp>, IA
 {
     private GaugePublisher _gauge = null!;
 
-    public async Task InitializeAsync()
-    {
-        await Eventually.TrueAsync(() => Task.FromResult(app.Services.GetRequiredService<ReadingIngester>().IsConnected), "ingestion to subscribe");
-        _gauge = await GaugePublisher.ConnectAsync(app.MqttPort, BousaiApp.SensorUser, BousaiApp.SensorPassword, "gauge-" + Guid.NewGuid().ToString("N")[..6]);
-    }
+    public async Task InitializeAsync() => _gauge = await app.GaugeAsync();
 
     public async Task DisposeAsync() => await _gauge.DisposeAsync();
 

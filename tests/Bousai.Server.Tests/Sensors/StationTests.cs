@@ -2,10 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Bousai.Server.Sensors;
 using Bousai.Server.Tests.Support;
 using Bousai.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bousai.Server.Tests.Sensors;
 
@@ -14,11 +12,7 @@ public sealed class StationTests(BousaiApp app) : IClassFixture<BousaiApp>, IAsy
 {
     private GaugePublisher _gauge = null!;
 
-    public async Task InitializeAsync()
-    {
-        await Eventually.TrueAsync(() => Task.FromResult(app.Services.GetRequiredService<ReadingIngester>().IsConnected), "ingestion to subscribe");
-        _gauge = await GaugePublisher.ConnectAsync(app.MqttPort, BousaiApp.SensorUser, BousaiApp.SensorPassword, "gauge-" + Guid.NewGuid().ToString("N")[..6]);
-    }
+    public async Task InitializeAsync() => _gauge = await app.GaugeAsync();
 
     public async Task DisposeAsync() => await _gauge.DisposeAsync();
 

@@ -103,6 +103,14 @@ public sealed class BousaiApp : WebApplicationFactory<Program>, IAsyncLifetime
         return client;
     }
 
+    /// <summary>A gauge publishing to this instance's embedded broker, once ingestion has subscribed (so nothing published is missed).</summary>
+    public async Task<Bousai.Testing.GaugePublisher> GaugeAsync()
+    {
+        await Eventually.TrueAsync(() => Task.FromResult(Services.GetRequiredService<Bousai.Server.Sensors.ReadingIngester>().IsConnected),
+            "ingestion to subscribe");
+        return await Bousai.Testing.GaugePublisher.ConnectAsync(MqttPort, SensorUser, SensorPassword, "gauge-" + Guid.NewGuid().ToString("N")[..8]);
+    }
+
     /// <summary>The session cookie of a signed-in staff member, for hub connections to the real port.</summary>
     public async Task<CookieContainer> SignedInCookiesAsync(string userName)
     {

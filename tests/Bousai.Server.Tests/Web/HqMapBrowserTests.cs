@@ -169,7 +169,7 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
         await WaitForAsync(page, "body[data-live-state='live'][data-simulated='true']", "hq-gauges");
         await WaitForAsync(page, "[data-station-id='station-nakahashi'][data-stage='no_data']", "hq-gauges");
 
-        await using (var gauge = await Bousai.Testing.GaugePublisher.ConnectAsync(_app.MqttPort, BousaiApp.SensorUser, BousaiApp.SensorPassword, "browser-gauge"))
+        await using (var gauge = await _app.GaugeAsync())
         {
             var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 600 * 600);
             var backlog = string.Join(",", Enumerable.Range(0, 12).Select(i =>
