@@ -14,27 +14,17 @@ public static class SituationEventLog
 {
     /// <summary>Appends an event inside the caller's transaction (the one that makes the change) and returns it numbered.</summary>
     public static async Task<T> AppendAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, T change,
-        CancellationToken cancellationToken) where T : SituationEvent
-    {
-        await using var command = new NpgsqlCommand(
-            """
-            WITH next AS (UPDATE situation_event_sequence SET last_seq = last_seq + 1 RETURNING last_seq)
-            INSERT INTO situation_events (seq, occurred_at, kind, payload)
-            SELECT last_seq, $1, $2, $3 FROM next
-            RETURNING seq
-            """, connection, transaction);
-        command.Parameters.AddWithValue(change.At);
-        command.Parameters.AddWithValue(Kind(change));
-        command.Parameters.Add(new NpgsqlParameter { Value = Payload(change), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        var seq = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        return change with { Seq = seq };
-    }
+        CancellationToken cancellationToken) where T : SituationEvent =>
+        change with { Seq = await AppendManyAsync(connection, transaction, [change], cancellationToken) };
 
-    /// <summary>Appends several events in one round trip (numbers taken together, in list order) inside the caller's transaction.</summary>
-    public static async Task AppendManyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<SituationEvent> changes,
+    /// <summary>
+    /// Appends events inside the caller's transaction, numbered together in list order; returns the last number
+    /// (0 when there is nothing to append).
+    /// </summary>
+    public static async Task<long> AppendManyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<SituationEvent> changes,
         CancellationToken cancellationToken)
     {
-        if (changes.Count == 0) return;
+        if (changes.Count == 0) return 0;
         long last;
         await using (var take = new NpgsqlCommand("UPDATE situation_event_sequence SET last_seq = last_seq + $1 RETURNING last_seq", connection, transaction))
         {
@@ -52,6 +42,7 @@ public static class SituationEventLog
         insert.Parameters.AddWithValue(changes.Select(Kind).ToArray());
         insert.Parameters.Add(new NpgsqlParameter { Value = changes.Select(Payload).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         await insert.ExecuteNonQueryAsync(cancellationToken);
+        return last;
     }
 
     /// <summary>Up to <paramref name="limit"/> events after <paramref name="after"/>, in order.</summary>
