@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Bousai.Domain.Alerts;
+using Bousai.Domain.EvacuationLevels;
 using Bousai.Server.Accounts;
 using Bousai.Server.Audit;
 using Bousai.Server.Live;

@@ -1,4 +1,4 @@
-namespace Bousai.Domain.Alerts;
+namespace Bousai.Domain.EvacuationLevels;
 
 /// <summary>
 /// 警戒レベル a town issues for a district (2021 revision): 3 高齢者等避難, 4 避難指示, 5 緊急安全確保, or 0 when lifted (解除).
