@@ -11,6 +11,7 @@ public static class BousaiJson
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        options.Converters.Add(new Web.TextInput.JsonConverter());
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         // jsonb stores object keys in its own order, so the "kind" discriminator is not always first.
         options.AllowOutOfOrderMetadataProperties = true;

@@ -26,6 +26,8 @@ builder.Services.AddLive(builder.Configuration);
 builder.Services.AddSensors(builder.Configuration);
 builder.Services.ConfigureHttpJsonOptions(options => BousaiJson.Configure(options.SerializerOptions));
 builder.Services.AddProblemDetails();
+builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+builder.Services.AddExceptionHandler<BadRequestProblems>();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -33,6 +35,7 @@ await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseTextInputRules();
 app.UseStaticFiles();
 app.UseHttpMetrics();
 app.UseAuthentication();

@@ -20,7 +20,6 @@ public sealed record EvacuationLevelDecision(int? Level, string? DecidedBy);
 
 public static class EvacuationLevelEndpoints
 {
-    private const int MaxNameLength = 100;
 
     public static IEndpointRouteBuilder MapEvacuationApi(this IEndpointRouteBuilder routes)
     {
@@ -40,9 +39,9 @@ public static class EvacuationLevelEndpoints
             errors["level"] = ["The town issues level 3 (高齢者等避難), 4 (避難指示) or 5 (緊急安全確保), or 0 to lift."];
         }
 
-        if (string.IsNullOrWhiteSpace(decision.DecidedBy) || decision.DecidedBy.Trim().Length > MaxNameLength)
+        if (string.IsNullOrWhiteSpace(decision.DecidedBy) || decision.DecidedBy.Trim().Length > TextInput.MaxNameLength)
         {
-            errors["decidedBy"] = [$"Name who decided it (for example 本部長), up to {MaxNameLength} characters."];
+            errors["decidedBy"] = [$"Name who decided it (for example 本部長), up to {TextInput.MaxNameLength} characters."];
         }
 
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);

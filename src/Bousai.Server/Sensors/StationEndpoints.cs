@@ -151,7 +151,10 @@ public static class StationEndpoints
         var errors = new Dictionary<string, string[]>();
         if (station.StationId is null || !System.Text.RegularExpressions.Regex.IsMatch(station.StationId, "^[a-z0-9][a-z0-9._-]{1,99}$"))
             errors["stationId"] = ["A lower-case id of letters, digits, '.', '_' or '-' (it is part of the MQTT topic)."];
-        if (string.IsNullOrWhiteSpace(station.NameJa)) errors["nameJa"] = ["The Japanese name is required."];
+        if (string.IsNullOrWhiteSpace(station.NameJa) || station.NameJa.Trim().Length > TextInput.MaxNameLength)
+            errors["nameJa"] = [$"The Japanese name is required, up to {TextInput.MaxNameLength} characters."];
+        if (station.NameEn?.Trim().Length > TextInput.MaxNameLength) errors["nameEn"] = [$"The English name is up to {TextInput.MaxNameLength} characters."];
+        if (station.RiverJa?.Trim().Length > TextInput.MaxNameLength) errors["riverJa"] = [$"The river's name is up to {TextInput.MaxNameLength} characters."];
         if (station.Kind is not ("water_level" or "rain")) errors["kind"] = ["Kind is water_level or rain."];
         var gaugeType = station.GaugeType ?? (station.Kind == "rain" ? "amedas" : "standard");
         if (gaugeType is not ("standard" or "crisis" or "amedas")) errors["gaugeType"] = ["Gauge type is standard, crisis or amedas."];
