@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Bousai.Server.Audit;
+using Bousai.Server.Web;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -64,7 +65,16 @@ public sealed class GeodataImporter(NpgsqlDataSource db)
             }
 
             problems.AddRange(LayerProperties.Check(layer, feature.Properties).Select(r => new ImportProblem(feature.Index, feature.Id, r)));
-            rows.Add(new StagedFeature(feature.Index, id, LayerProperties.NameJa(layer, feature), LayerProperties.NameEn(feature.Properties),
+            var (nameJa, nameEn) = (LayerProperties.NameJa(layer, feature), LayerProperties.NameEn(feature.Properties));
+            foreach (var (which, name) in new[] { ("Japanese", nameJa), ("English", nameEn) })
+            {
+                if (TextInput.Refusal(name, TextInput.MaxNameLength) is { } refusal)
+                {
+                    problems.Add(new ImportProblem(feature.Index, feature.Id, $"the {which} name is refused: {refusal}"));
+                }
+            }
+
+            rows.Add(new StagedFeature(feature.Index, id, nameJa, nameEn,
                 LayerProperties.IsIllustrative(feature.Properties), feature.Properties.ToJsonString(), feature.Wkb));
         }
 

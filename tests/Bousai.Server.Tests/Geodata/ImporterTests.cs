@@ -113,6 +113,26 @@ public sealed class ImporterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Names_too_long_or_with_a_NUL_are_refused_like_every_other_text()
+    {
+        var file = Path.Combine(_dir, "stations.geojson");
+        var longName = new string('長', 20_000);
+        await File.WriteAllTextAsync(file, $$$"""
+            {"type":"FeatureCollection","features":[
+              {"type":"Feature","properties":{"id":"ok","name_ja":"良い","kind":"rain"},"geometry":{"type":"Point","coordinates":[140.2,38.0]}},
+              {"type":"Feature","properties":{"id":"long","name_ja":"{{{longName}}}","kind":"rain"},"geometry":{"type":"Point","coordinates":[140.2,38.0]}},
+              {"type":"Feature","properties":{"id":"nul","name_ja":"良い","name_en":"a\u0000b","kind":"rain"},"geometry":{"type":"Point","coordinates":[140.2,38.0]}}
+            ]}
+            """);
+
+        var error = await Assert.ThrowsAsync<GeodataImportException>(() => _importer.ImportAsync(file, MapLayers.Stations, "test"));
+
+        Assert.Contains(error.Problems, p => p.Index == 1 && p.Reason.Contains("Japanese name") && p.Reason.Contains("longer than 100"));
+        Assert.Contains(error.Problems, p => p.Index == 2 && p.Reason.Contains("English name") && p.Reason.Contains("NUL"));
+        Assert.Equal(0L, await _database.ScalarAsync<long>("SELECT count(*) FROM stations"));
+    }
+
+    [Fact]
     public async Task A_shapefile_in_JGD2011_is_reprojected_to_WGS84()
     {
         // The .prj as Esri software writes it for JGD2011 geographic: no EPSG authority, so PROJ reads the WKT itself.
