@@ -93,18 +93,23 @@ public static partial class AlertEndpoints
         return TypedResults.Created($"/api/alerts/{id}", saved);
     }
 
-    private static Task<Results<Ok<AlertState>, ProblemHttpResult>> AcknowledgeAsync(
+    private static Task<Results<Ok<AlertState>, ValidationProblem, ProblemHttpResult>> AcknowledgeAsync(
         long alertId, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider time, CancellationToken ct) =>
         MoveAsync(alertId, AlertStatus.Acknowledged, AlertLifecycle.CanAcknowledge, note: null, user, db, time, ct);
 
-    private static Task<Results<Ok<AlertState>, ProblemHttpResult>> ClearAsync(
+    private static Task<Results<Ok<AlertState>, ValidationProblem, ProblemHttpResult>> ClearAsync(
         long alertId, AlertClearance? clearance, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider time, CancellationToken ct) =>
         MoveAsync(alertId, AlertStatus.Cleared, AlertLifecycle.CanClear, clearance?.Note?.Trim(), user, db, time, ct);
 
-    private static async Task<Results<Ok<AlertState>, ProblemHttpResult>> MoveAsync(
+    private static async Task<Results<Ok<AlertState>, ValidationProblem, ProblemHttpResult>> MoveAsync(
         long alertId, AlertStatus to, Func<AlertStatus, bool> allowed, string? note, ClaimsPrincipal user, NpgsqlDataSource db,
         TimeProvider time, CancellationToken ct)
     {
+        if (note?.Length > MaxMessageLength)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["note"] = [$"The note is longer than {MaxMessageLength} characters."] });
+        }
+
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var before = await ReadAsync(connection, transaction, "WHERE a.id = $1 FOR UPDATE OF a", alertId, ct);

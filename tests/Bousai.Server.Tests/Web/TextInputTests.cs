@@ -140,6 +140,20 @@ public sealed class TextInputEndpointTests(BousaiApp app) : IClassFixture<Bousai
     }
 
     [Fact]
+    public async Task An_alert_clearance_note_over_1000_characters_is_refused_and_the_alert_stays_raised()
+    {
+        using var hq = await app.SignedInClientAsync("hq");
+        var raised = await hq.PostAsJsonAsync("/api/alerts", new { kind = "manual", level = 3, message = "堤防の点検" });
+        var id = (await raised.Content.ReadFromJsonAsync<JsonObject>())!["alertId"]!.GetValue<long>();
+
+        var response = await hq.PostAsJsonAsync($"/api/alerts/{id}/clear", new { note = new string('x', 1_001) });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull((await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["note"]);
+        Assert.Equal("raised", await app.Database.ScalarAsync<string>($"SELECT status FROM alerts WHERE id = {id}"));
+    }
+
+    [Fact]
     public async Task A_NUL_in_a_query_string_is_a_400_naming_the_parameter()
     {
         using var client = app.Client();
