@@ -108,8 +108,9 @@ public static partial class SensorMessages
             }
 
             if (observedAtElement.ValueKind != JsonValueKind.String
-                || !OffsetPattern().IsMatch(observedAtElement.GetString()!)
-                || !DateTimeOffset.TryParse(observedAtElement.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var observedAt))
+                || !TryGetString(observedAtElement, out var observedAtText)
+                || !OffsetPattern().IsMatch(observedAtText)
+                || !DateTimeOffset.TryParse(observedAtText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var observedAt))
             {
                 refused.Add(new RefusedReading(messageNo, stationId, "bad_timestamp",
                     where + "observedAt must be ISO 8601 with an offset, e.g. 2026-08-03T19:10:00+09:00"));
@@ -124,7 +125,7 @@ public static partial class SensorMessages
                 case JsonValueKind.Number:
                     value = double.PositiveInfinity;
                     break;
-                case JsonValueKind.String when NonFinitePattern().IsMatch(valueElement.GetString()!):
+                case JsonValueKind.String when TryGetString(valueElement, out var valueText) && NonFinitePattern().IsMatch(valueText):
                     value = double.NaN;
                     break;
                 default:
@@ -132,8 +133,13 @@ public static partial class SensorMessages
                     return;
             }
 
-            string? unit = element.TryGetProperty("unit", out var unitElement) && unitElement.ValueKind == JsonValueKind.String
-                ? unitElement.GetString() : null;
+            string? unit = null;
+            if (element.TryGetProperty("unit", out var unitElement) && unitElement.ValueKind == JsonValueKind.String
+                && !TryGetString(unitElement, out unit))
+            {
+                refused.Add(new RefusedReading(messageNo, stationId, "malformed_json", where + "unit is not text (an escaped lone surrogate)"));
+                return;
+            }
             int? interval = null;
             if (element.TryGetProperty("intervalMinutes", out var intervalElement))
             {
@@ -182,6 +188,21 @@ public static partial class SensorMessages
     /// <summary>What the dead letters keep of a payload: its first 2 KB as UTF-8 (invalid bytes replaced), safe for PostgreSQL.</summary>
     public static string KeptPayload(byte[] payload) =>
         DeadLetterText.Safe(Encoding.UTF8.GetString(payload, 0, Math.Min(payload.Length, KeptPayloadBytes)), KeptPayloadBytes);
+
+    /// <summary>System.Text.Json accepts an escaped lone surrogate ("\\ud800") in a document but cannot make a .NET string of it.</summary>
+    private static bool TryGetString(JsonElement element, out string text)
+    {
+        try
+        {
+            text = element.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
+        }
+    }
 
     private static bool IsWellFormedUtf16(string text)
     {
