@@ -47,4 +47,10 @@ public sealed class MqttOptions
     public ushort ReceiveMaximum { get; set; } = 10_000;
 
     public string Address => $"{(UseTls ? "mqtts" : "mqtt")}://{Host}:{Port}";
+
+    /// <summary>
+    /// Ingestion is stuck (and /readyz 503) when a message has waited this long with no batch committed since: the
+    /// database refusing every write, or a dead letter that cannot be written. Long enough to ride out a slow commit.
+    /// </summary>
+    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -26,7 +26,10 @@ public sealed class StationStateRefresher(NpgsqlDataSource db, ReadingStore stor
     private const long PassLock = 0x626f757361690001; // "bousai" + 1: one refresher pass at a time across instances
     private readonly SemaphoreSlim _changed = new(0, 1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        SupervisedLoop.RunAsync("station_states", RefreshUntilStoppedAsync, logger, time, stoppingToken);
+
+    private async Task RefreshUntilStoppedAsync(CancellationToken stoppingToken)
     {
         store.StationsChanged += Signal;
         try
@@ -106,22 +109,43 @@ public sealed class StationStateRefresher(NpgsqlDataSource db, ReadingStore stor
         var states = dirty.Select(d => d.Quantity == "water_level"
             ? RiverState(d, thresholds.GetValueOrDefault(d.StationId), earlier.GetValueOrDefault(d.StationId))
             : RainState(d, rain.GetValueOrDefault(d.StationId) ?? [])).ToList();
-        await using (var update = new NpgsqlCommand(
-            """
-            UPDATE station_states st SET derived = u.derived, dirty = (st.version <> u.version), refreshed_at = $5
-            FROM unnest($1::text[], $2::text[], $3::bigint[], $4::jsonb[]) AS u (station_id, quantity, version, derived)
-            WHERE st.station_id = u.station_id AND st.quantity = u.quantity
-            """, connection, transaction))
+        // Locked in (station_id, quantity) order first, the order ingestion locks them in, so the two cannot deadlock
+        // (40P01): an UPDATE ... FROM unnest takes its rows in whatever order the join produces. The situation counter
+        // is locked after the rows, in both.
+        await using (var update = new NpgsqlBatch(connection, transaction)
         {
-            update.Parameters.AddWithValue(dirty.Select(d => d.StationId).ToArray());
-            update.Parameters.AddWithValue(dirty.Select(d => d.Quantity).ToArray());
-            update.Parameters.AddWithValue(dirty.Select(d => d.Version).ToArray());
-            update.Parameters.Add(new NpgsqlParameter
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(
+                    """
+                    SELECT count(*) FROM (
+                        SELECT 1 FROM station_states st
+                        JOIN unnest($1::text[], $2::text[]) AS u (station_id, quantity) USING (station_id, quantity)
+                        ORDER BY st.station_id, st.quantity FOR UPDATE OF st) locked
+                    """),
+                new NpgsqlBatchCommand(
+                    """
+                    UPDATE station_states st SET derived = u.derived, dirty = (st.version <> u.version), refreshed_at = $5
+                    FROM unnest($1::text[], $2::text[], $3::bigint[], $4::jsonb[]) AS u (station_id, quantity, version, derived)
+                    WHERE st.station_id = u.station_id AND st.quantity = u.quantity
+                    """),
+            },
+        })
+        {
+            var stations = dirty.Select(d => d.StationId).ToArray();
+            var quantities = dirty.Select(d => d.Quantity).ToArray();
+            update.BatchCommands[0].Parameters.AddWithValue(stations);
+            update.BatchCommands[0].Parameters.AddWithValue(quantities);
+            var write = update.BatchCommands[1].Parameters;
+            write.AddWithValue(stations);
+            write.AddWithValue(quantities);
+            write.AddWithValue(dirty.Select(d => d.Version).ToArray());
+            write.Add(new NpgsqlParameter
             {
                 Value = states.Select(state => JsonSerializer.Serialize(state, BousaiJson.Options)).ToArray(),
                 NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
             });
-            update.Parameters.AddWithValue(now);
+            write.AddWithValue(now);
             await update.ExecuteNonQueryAsync(ct);
         }
 
