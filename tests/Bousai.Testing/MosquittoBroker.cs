@@ -20,6 +20,10 @@ public sealed class MosquittoBroker : IAsyncLifetime
     /// <summary>The gauges' shared user, as in deploy/mosquitto/acl: may write bousai/v1/stations/+/+.</summary>
     public const string GaugeUser = "sensors";
     public const string GaugePassword = "test-sensor-password";
+
+    /// <summary>One gauge's own user, named as its station (the acl's pattern): may write that station's topics only.</summary>
+    public const string StationUser = "station-nakahashi";
+    public const string StationPassword = "test-nakahashi-password";
     private readonly string _dir = Directory.CreateTempSubdirectory("bousai-mosquitto-").FullName;
     private Process? _process;
 
@@ -34,6 +38,7 @@ public sealed class MosquittoBroker : IAsyncLifetime
         var passwords = Path.Combine(_dir, "passwd");
         await RunAsync("mosquitto_passwd", "-c", "-b", passwords, IngestUser, IngestPassword);
         await RunAsync("mosquitto_passwd", "-b", passwords, GaugeUser, GaugePassword);
+        await RunAsync("mosquitto_passwd", "-b", passwords, StationUser, StationPassword);
         await File.WriteAllTextAsync(Path.Combine(_dir, "mosquitto.conf"), $"""
             listener {Port} 127.0.0.1
             allow_anonymous false
