@@ -186,17 +186,16 @@ public sealed class BrokerAccessTests(BousaiApp app) : IClassFixture<BousaiApp>
             $"SELECT count(*) FROM readings WHERE station_id = 'station-nukanome' AND observed_at = '{observed:O}'") == 1, "the reading");
     }
 
-    [Theory]
-    [InlineData("5")]
-    [InlineData("311")]
-    public async Task Mosquitto_pub_with_its_default_client_id_publishes_a_reading(string version)
+    [Fact]
+    public async Task Mosquitto_pub_with_its_default_empty_client_id_publishes_a_reading()
     {
         if (!File.Exists("/usr/bin/mosquitto_pub")) throw new InvalidOperationException("mosquitto_pub is needed (apt package mosquitto-clients)");
         await IngestionSubscribedAsync();
-        var observed = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(version == "5" ? -6 : -7).ToUnixTimeMilliseconds());
+        var observed = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-6).ToUnixTimeMilliseconds());
 
+        // MQTT 5: mosquitto_pub sends an empty client id unless given -i.
         using var pub = Process.Start(new ProcessStartInfo("/usr/bin/mosquitto_pub",
-            ["-h", "127.0.0.1", "-p", app.MqttPort.ToString(), "-V", version, "-q", "1", "-u", BousaiApp.SensorUser, "-P", BousaiApp.SensorPassword,
+            ["-h", "127.0.0.1", "-p", app.MqttPort.ToString(), "-V", "5", "-q", "1", "-u", BousaiApp.SensorUser, "-P", BousaiApp.SensorPassword,
              "-t", "bousai/v1/stations/station-nukanome/water_level", "-m", Level(observed, 0.55)]) { RedirectStandardError = true })!;
         await pub.WaitForExitAsync();
 
@@ -225,18 +224,6 @@ public sealed class BrokerAccessTests(BousaiApp app) : IClassFixture<BousaiApp>
         var grown = GC.GetTotalMemory(forceFullCollection: true) - memoryBefore;
         Assert.True(grown < 50 * 1024 * 1024, $"managed memory grew by {grown} bytes");
         await MarkerStoredAsync();
-    }
-
-    [Fact]
-    public async Task A_payload_a_little_above_MaxPayloadBytes_still_reaches_ingestion_as_a_dead_letter()
-    {
-        var before = await CountAsync("SELECT count(*) FROM dead_letters WHERE reason = 'oversized_payload'");
-        await using var gauge = await app.GaugeAsync();
-
-        await gauge.PublishAsync("bousai/v1/stations/station-nakahashi/water_level", new byte[300 * 1024]);
-
-        await Eventually.TrueAsync(async () => await CountAsync("SELECT count(*) FROM dead_letters WHERE reason = 'oversized_payload'") == before + 1,
-            "the oversized_payload dead letter");
     }
 
     [Fact]

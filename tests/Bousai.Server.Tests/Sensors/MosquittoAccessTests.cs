@@ -64,7 +64,7 @@ public sealed class MosquittoAccessTests(MosquittoBroker broker) : IClassFixture
     }
 
     [Fact]
-    public async Task The_gauge_user_cannot_subscribe_and_receives_nothing()
+    public async Task The_gauge_user_subscribing_to_everything_receives_nothing()
     {
         using var gauge = await ClientAsync(MosquittoBroker.GaugeUser, MosquittoBroker.GaugePassword, "nosy-gauge");
         var received = 0;
@@ -72,9 +72,9 @@ public sealed class MosquittoAccessTests(MosquittoBroker broker) : IClassFixture
         var (ingest, topics) = await IngestionAsync("ingest-nosy");
         using var _ = ingest;
 
-        var subscribed = await gauge.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("#").WithTopicFilter("bousai/v1/stations/+/+").Build());
+        // mosquitto 2.0 acknowledges a subscription its acl denies, and then delivers nothing on it.
+        await gauge.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("#").WithTopicFilter("bousai/v1/stations/+/+").Build());
 
-        Assert.All(subscribed.Items, item => Assert.Equal(MqttClientSubscribeResultCode.NotAuthorized, item.ResultCode));
         await MarkerArrivesAsync(topics);
         Assert.Equal(0, received);
     }
@@ -87,14 +87,13 @@ public sealed class MosquittoAccessTests(MosquittoBroker broker) : IClassFixture
         using var shared = await ClientAsync(MosquittoBroker.GaugeUser, MosquittoBroker.GaugePassword, "foreign-gauge");
         using var station = await ClientAsync(MosquittoBroker.StationUser, MosquittoBroker.StationPassword, "nakahashi-logger");
 
-        var outside = await PublishAsync(shared, "bousai/v1/other");
-        var otherStation = await PublishAsync(station, "bousai/v1/stations/station-nukanome/water_level");
-        var ingestPublishing = await PublishAsync(ingest, "bousai/v1/stations/station-nukanome/rainfall");
-        var own = await PublishAsync(station, Nakahashi);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await PublishAsync(shared, "bousai/v1/other")).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await PublishAsync(station, "bousai/v1/stations/station-nukanome/water_level")).ReasonCode);
+        using var ingestPublisher = await ClientAsync(MosquittoBroker.IngestUser, MosquittoBroker.IngestPassword, "ingest-publishing");
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await PublishAsync(ingestPublisher, "bousai/v1/stations/station-nukanome/rainfall")).ReasonCode);
+        using var again = await ClientAsync(MosquittoBroker.StationUser, MosquittoBroker.StationPassword, "nakahashi-logger-2");
+        var own = await PublishAsync(again, Nakahashi);
 
-        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, outside.ReasonCode);
-        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, otherStation.ReasonCode);
-        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, ingestPublishing.ReasonCode);
         Assert.True(own.IsSuccess, own.ReasonCode.ToString());
         await MarkerArrivesAsync(topics);
         Assert.DoesNotContain(topics, t => t.StartsWith("bousai/v1/stations/station-nukanome/", StringComparison.Ordinal));
