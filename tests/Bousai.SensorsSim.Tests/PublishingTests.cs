@@ -31,7 +31,7 @@ public sealed class PublishingTests(MosquittoBroker broker) : IClassFixture<Mosq
     [Fact]
     public async Task A_wrong_password_stops_the_simulator_with_a_clear_error()
     {
-        var (exitCode, output) = await RunSimulatorAsync(broker.Url(MosquittoBroker.UserName, "wrong"), "--count", "1");
+        var (exitCode, output) = await RunSimulatorAsync(broker.Url(MosquittoBroker.GaugeUser, "wrong"), "--count", "1");
 
         Assert.Equal(2, exitCode);
         Assert.Contains("refused the connection", output);

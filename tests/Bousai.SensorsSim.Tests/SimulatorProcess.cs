@@ -51,9 +51,9 @@ public sealed class Subscriber : IAsyncDisposable
             return Task.CompletedTask;
         };
         await subscriber._client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port)
-            .WithCredentials(MosquittoBroker.UserName, MosquittoBroker.Password).Build());
+            .WithCredentials(MosquittoBroker.IngestUser, MosquittoBroker.IngestPassword).Build());
         await subscriber._client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter("bousai/v1/stations/#", MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            .WithTopicFilter("bousai/v1/stations/+/+", MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
         return subscriber;
     }
 

@@ -6,30 +6,46 @@ using Xunit;
 namespace Bousai.Testing;
 
 /// <summary>
-/// A real mosquitto on a free loopback port with one password-protected user and no anonymous access. It can be
+/// A real mosquitto on a free loopback port with the shipped access rules (deploy/mosquitto/acl) and their two users:
+/// ingestion's (reads the gauges' topics) and the gauges' shared one (writes them); no anonymous access. It can be
 /// stopped and started again on the same port (persistence on, so queued QoS 1 messages survive), as a broker restart.
 /// Queues are unbounded (mosquitto drops past 1,000 queued messages by default), so no test loses a message to them.
 /// </summary>
 public sealed class MosquittoBroker : IAsyncLifetime
 {
-    public const string UserName = "sensors";
-    public const string Password = "test-sensor-password";
+    /// <summary>Ingestion's user, as in deploy/mosquitto/acl: may read bousai/v1/stations/+/+.</summary>
+    public const string IngestUser = "bousai-ingest";
+    public const string IngestPassword = "test-ingest-password";
+
+    /// <summary>The gauges' shared user, as in deploy/mosquitto/acl: may write bousai/v1/stations/+/+.</summary>
+    public const string GaugeUser = "sensors";
+    public const string GaugePassword = "test-sensor-password";
+
+    /// <summary>One gauge's own user, named as its station (the acl's pattern): may write that station's topics only.</summary>
+    public const string StationUser = "station-nakahashi";
+    public const string StationPassword = "test-nakahashi-password";
     private readonly string _dir = Directory.CreateTempSubdirectory("bousai-mosquitto-").FullName;
     private Process? _process;
 
     public int Port { get; } = FreePorts.Next();
 
-    public string Url(string? user = UserName, string? password = Password) =>
+    /// <summary>The broker as a gauge (or the simulator) is given it.</summary>
+    public string Url(string? user = GaugeUser, string? password = GaugePassword) =>
         user is null ? $"mqtt://127.0.0.1:{Port}" : $"mqtt://{user}:{password}@127.0.0.1:{Port}";
 
     public async Task InitializeAsync()
     {
         var passwords = Path.Combine(_dir, "passwd");
-        await RunAsync("mosquitto_passwd", "-c", "-b", passwords, UserName, Password);
+        await RunAsync("mosquitto_passwd", "-c", "-b", passwords, IngestUser, IngestPassword);
+        await RunAsync("mosquitto_passwd", "-b", passwords, GaugeUser, GaugePassword);
+        await RunAsync("mosquitto_passwd", "-b", passwords, StationUser, StationPassword);
         await File.WriteAllTextAsync(Path.Combine(_dir, "mosquitto.conf"), $"""
             listener {Port} 127.0.0.1
             allow_anonymous false
             password_file {passwords}
+            acl_file {ShippedAclFile}
+            retain_available false
+            max_packet_size 1048576
             persistence true
             persistence_location {_dir}/
             autosave_interval 1
@@ -88,6 +104,21 @@ public sealed class MosquittoBroker : IAsyncLifetime
         _process?.Dispose();
         Directory.Delete(_dir, recursive: true);
         return Task.CompletedTask;
+    }
+
+    /// <summary>deploy/mosquitto/acl of this checkout: the tests run mosquitto with the rules compose ships.</summary>
+    public static string ShippedAclFile
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                var acl = Path.Combine(dir.FullName, "deploy", "mosquitto", "acl");
+                if (File.Exists(Path.Combine(dir.FullName, "Bousai.sln")) && File.Exists(acl)) return acl;
+            }
+
+            throw new FileNotFoundException("deploy/mosquitto/acl not found above " + AppContext.BaseDirectory);
+        }
     }
 
     private static async Task RunAsync(string program, params string[] arguments)

@@ -35,8 +35,8 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         ["Mqtt__Embedded"] = "false",
         ["Mqtt__Host"] = "127.0.0.1",
         ["Mqtt__Port"] = _broker.Port.ToString(),
-        ["Mqtt__Username"] = MosquittoBroker.UserName,
-        ["Mqtt__Password"] = MosquittoBroker.Password,
+        ["Mqtt__Username"] = MosquittoBroker.IngestUser,
+        ["Mqtt__Password"] = MosquittoBroker.IngestPassword,
         // The same id after the restart: the broker keeps this session's subscription and unacknowledged messages for it.
         ["Mqtt__ClientId"] = clientId,
         ["Mqtt__MaxBatch"] = "50",
@@ -53,7 +53,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         const int Readings = 3_000;
         var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeSeconds());
         var server = await ServerProcess.StartAsync(Environment());
-        await using var gauge = await GaugePublisher.ConnectAsync(_broker.Port, MosquittoBroker.UserName, MosquittoBroker.Password, "crash-gauge");
+        await using var gauge = await GaugePublisher.ConnectAsync(_broker.Port, MosquittoBroker.GaugeUser, MosquittoBroker.GaugePassword, "crash-gauge");
         var publishing = Task.Run(async () =>
         {
             for (var i = 0; i < Readings; i++)
@@ -86,7 +86,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     {
         var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(-5).ToUnixTimeSeconds());
         await using var server = await ServerProcess.StartAsync(Environment());
-        await using (var before = await GaugePublisher.ConnectAsync(_broker.Port, MosquittoBroker.UserName, MosquittoBroker.Password, "gauge-before"))
+        await using (var before = await GaugePublisher.ConnectAsync(_broker.Port, MosquittoBroker.GaugeUser, MosquittoBroker.GaugePassword, "gauge-before"))
         {
             for (var i = 0; i < 100; i++) await before.PublishAsync("bousai/v1/stations/station-nakahashi/water_level", Level(start.AddMinutes(i), 1.0));
         }
@@ -95,7 +95,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         await _broker.RestartAsync(TimeSpan.FromSeconds(2));
 
         // Published as soon as the broker is back, before ingestion has reconnected: queued in its persistent session.
-        await using (var after = await GaugePublisher.ConnectAsync(_broker.Port, MosquittoBroker.UserName, MosquittoBroker.Password, "gauge-after"))
+        await using (var after = await GaugePublisher.ConnectAsync(_broker.Port, MosquittoBroker.GaugeUser, MosquittoBroker.GaugePassword, "gauge-after"))
         {
             for (var i = 100; i < 200; i++) await after.PublishAsync("bousai/v1/stations/station-nakahashi/water_level", Level(start.AddMinutes(i), 2.0));
         }
@@ -123,7 +123,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         Dictionary<string, string> Shared(string clientId) => new(Environment(clientId)) { ["Mqtt__SharedGroup"] = "bousai-ingest" };
         await using var a = await ServerProcess.StartAsync(Shared("bousai-ingest-a"));
         await using var b = await ServerProcess.StartAsync(Shared("bousai-ingest-b"));
-        await using (var gauge = await GaugePublisher.ConnectAsync(_broker.Port, MosquittoBroker.UserName, MosquittoBroker.Password, "gauge-shared"))
+        await using (var gauge = await GaugePublisher.ConnectAsync(_broker.Port, MosquittoBroker.GaugeUser, MosquittoBroker.GaugePassword, "gauge-shared"))
         {
             for (var i = 0; i < Readings; i++) await gauge.PublishAsync("bousai/v1/stations/station-nakahashi/water_level", Level(start.AddSeconds(i), 1.5));
         }

@@ -13,8 +13,18 @@ namespace Bousai.Server.Tests.Support;
 public sealed class BousaiApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string Password = "correct-horse-battery";
+    /// <summary>Ingestion's own credential (Mqtt:Username/Password).</summary>
+    public const string IngestUser = "bousai-ingest";
+    public const string IngestPassword = "test-ingest-password";
+
+    /// <summary>The gauges' shared credential (Mqtt:Gauges), as the simulator's.</summary>
     public const string SensorUser = "sensors";
     public const string SensorPassword = "test-sensor-password";
+
+    /// <summary>One gauge's own credential (Mqtt:StationCredentials:0), good for station-nakahashi only.</summary>
+    public const string StationGaugeStation = "station-nakahashi";
+    public const string StationGaugeUser = "gauge-nakahashi";
+    public const string StationGaugePassword = "test-nakahashi-password";
     private readonly TestDatabase _database;
     private readonly bool _kestrel;
     private readonly bool _ownsDatabase;
@@ -39,6 +49,9 @@ public sealed class BousaiApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public TestDatabase Database => _database;
 
+    /// <summary>Ingestion's client id on this instance's embedded broker (Mqtt:ClientId).</summary>
+    public string IngestClientId { get; } = "bousai-ingest-" + Guid.NewGuid().ToString("N")[..8];
+
     /// <summary>The port of this instance's embedded MQTT broker (unless the settings name an external one).</summary>
     public int MqttPort { get; } = Bousai.Testing.FreePorts.Next();
 
@@ -55,9 +68,14 @@ public sealed class BousaiApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Map:BasemapUrl", "");
         builder.UseSetting("Accounts:MaxFailedAttempts", "3");
         builder.UseSetting("Mqtt:Port", MqttPort.ToString());
-        builder.UseSetting("Mqtt:Username", SensorUser);
-        builder.UseSetting("Mqtt:Password", SensorPassword);
-        builder.UseSetting("Mqtt:ClientId", "bousai-ingest-" + Guid.NewGuid().ToString("N")[..8]);
+        builder.UseSetting("Mqtt:Username", IngestUser);
+        builder.UseSetting("Mqtt:Password", IngestPassword);
+        builder.UseSetting("Mqtt:Gauges:Username", SensorUser);
+        builder.UseSetting("Mqtt:Gauges:Password", SensorPassword);
+        builder.UseSetting("Mqtt:StationCredentials:0:StationId", StationGaugeStation);
+        builder.UseSetting("Mqtt:StationCredentials:0:Username", StationGaugeUser);
+        builder.UseSetting("Mqtt:StationCredentials:0:Password", StationGaugePassword);
+        builder.UseSetting("Mqtt:ClientId", IngestClientId);
         builder.UseEnvironment("Production");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
     }
