@@ -91,8 +91,8 @@ public sealed class HostileTopicMosquittoTests : IAsyncLifetime
         ["Mqtt__Embedded"] = "false",
         ["Mqtt__Host"] = "127.0.0.1",
         ["Mqtt__Port"] = _broker.Port.ToString(),
-        ["Mqtt__Username"] = MosquittoBroker.UserName,
-        ["Mqtt__Password"] = MosquittoBroker.Password,
+        ["Mqtt__Username"] = MosquittoBroker.IngestUser,
+        ["Mqtt__Password"] = MosquittoBroker.IngestPassword,
         ["Mqtt__ClientId"] = "bousai-ingest-hostile-test",
     };
 
@@ -104,7 +104,7 @@ public sealed class HostileTopicMosquittoTests : IAsyncLifetime
         var before = await _database.ScalarAsync<long>("SELECT count(*) FROM readings");
 
         await HostileTopic.PublishNulThenGoodAsync(
-            id => GaugePublisher.ConnectAsync(_broker.Port, MosquittoBroker.UserName, MosquittoBroker.Password, id), "station-nakahashi", marker);
+            id => GaugePublisher.ConnectAsync(_broker.Port, MosquittoBroker.GaugeUser, MosquittoBroker.GaugePassword, id), "station-nakahashi", marker);
 
         await HostileTopic.AssertGoodStoredAndNothingRawAsync(_database, "station-nakahashi", marker, before);
     }
