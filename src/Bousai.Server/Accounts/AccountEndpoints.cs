@@ -27,7 +27,7 @@ public static class AccountEndpoints
         services.AddSingleton<StaffConnections>();
         services.AddHostedService<StaffConnectionWatch>();
         services.AddSignInLimits();
-        services.AddAntiforgery();
+        services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
             {
