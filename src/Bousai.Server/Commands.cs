@@ -6,7 +6,7 @@ using Bousai.Server.Store;
 
 namespace Bousai.Server;
 
-/// <summary>Operator commands run by ./bousai: migrate, import, user add, setup. Each prints a clear error and exits non-zero on bad input.</summary>
+/// <summary>Operator commands run by ./bousai: migrate, import, user add/disable/enable, setup. Each prints a clear error and exits non-zero on bad input.</summary>
 public static class Commands
 {
     private static readonly string[] Names = ["migrate", "import", "user", "setup"];
@@ -34,6 +34,7 @@ public static class Commands
                 "migrate" => await MigrateAsync(services),
                 "import" => await ImportAsync(services, args[1..]),
                 "user" when args.Length > 1 && args[1] == "add" => await AddUserAsync(services, args[2..]),
+                "user" when args.Length == 3 && args[1] is "disable" or "enable" => await DisableUserAsync(services, args[2], args[1] == "disable"),
                 "setup" => await SetupAsync(services, args[1..]),
                 _ => Usage($"Unknown command: {string.Join(' ', args)}"),
             };
@@ -58,6 +59,7 @@ public static class Commands
               migrate
               import FILE [--layer LAYER]        GeoJSON or Shapefile; LAYER from the file name when omitted
               user add NAME --role ROLE --name "表示名" [--shelter ID]...   password read from BOUSAI_PASSWORD or generated
+              user disable NAME | user enable NAME   a disabled account cannot sign in, and its open sessions end within seconds
               setup --geodata DIR --demo-logins FILE
             """);
         return 2;
@@ -130,6 +132,13 @@ public static class Commands
         var account = await services.GetRequiredService<StaffAccounts>().SaveAsync(
             new NewStaffAccount(userName, displayName, role, password, Options(args, "--shelter")), Actor, replaceExisting: false, CancellationToken.None);
         Console.WriteLine($"Created {account.UserName} ({Roles.NameJa(account.Role)} / {account.Role})" + (generated ? $", password: {password}" : ""));
+        return 0;
+    }
+
+    private static async Task<int> DisableUserAsync(IServiceProvider services, string userName, bool disabled)
+    {
+        await services.GetRequiredService<StaffAccounts>().SetDisabledAsync(userName, disabled, Actor, CancellationToken.None);
+        Console.WriteLine($"{(disabled ? "Disabled" : "Enabled")} {userName}");
         return 0;
     }
 

@@ -33,11 +33,16 @@ builder.Services.AddOpenApi();
 var app = builder.Build();
 await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
 
+// Forwarded headers (ASPNETCORE_FORWARDEDHEADERS_ENABLED) are applied before all of these, so scheme and host are the
+// browser's: the origin check and the Secure cookie see what the browser sees.
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseSameOriginRequests();
 app.UseTextInputRules();
 app.UseStaticFiles();
 app.UseHttpMetrics();
+app.UseSignInLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

@@ -17,9 +17,17 @@ public static class AccountEndpoints
 
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<AccountOptions>(configuration.GetSection("Accounts"));
+        services.AddOptions<AccountOptions>().Bind(configuration.GetSection("Accounts"))
+            .Validate(o => o.SignInsPerAddress > 0 && o.SignInsPerAccount > 0 && o.ConcurrentSignIns > 0 && o.SignInWindow > TimeSpan.Zero
+                    && o.SessionRecheckInterval > TimeSpan.Zero,
+                "Accounts: SignInsPerAddress, SignInsPerAccount, ConcurrentSignIns, SignInWindow and SessionRecheckInterval must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<StaffSessions>();
         services.AddSingleton<StaffAccounts>();
-        services.AddAntiforgery();
+        services.AddSingleton<StaffConnections>();
+        services.AddHostedService<StaffConnectionWatch>();
+        services.AddSignInLimits();
+        services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
             {
@@ -28,9 +36,15 @@ public static class AccountEndpoints
                 options.ReturnUrlParameter = "returnUrl";
                 options.Cookie.Name = "bousai.session";
                 options.Cookie.HttpOnly = true;
-                options.Cookie.SameSite = SameSiteMode.Lax;
+                // Strict: never sent on a navigation from another site. Pages on other origins of this same site (another
+                // port or subdomain) still get it, so every state-changing request is also refused unless it comes from
+                // this origin (Web/SameOriginRequests).
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                // Secure whenever the request came over HTTPS, directly or as the gateway's X-Forwarded-Proto says.
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.SlidingExpiration = true;
-                options.ExpireTimeSpan = TimeSpan.FromHours(12);
+                options.ExpireTimeSpan = StaffSessions.Lifetime;
+                options.Events.OnValidatePrincipal = StaffSessions.ValidatePrincipalAsync;
                 // APIs answer 401/403 as problem details; pages redirect to the login page.
                 options.Events.OnRedirectToLogin = context => ApiOrRedirect(context, StatusCodes.Status401Unauthorized, "Sign-in required");
                 options.Events.OnRedirectToAccessDenied = context => ApiOrRedirect(context, StatusCodes.Status403Forbidden, "Not allowed for your role");
@@ -62,6 +76,11 @@ public static class AccountEndpoints
     public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/login", LoginPageAsync).AllowAnonymous().ExcludeFromDescription();
+        routes.MapGet("/login.css", (HttpContext http) =>
+        {
+            http.Response.Headers.CacheControl = "public, max-age=3600";
+            return TypedResults.Text(LoginPage.Stylesheet, "text/css; charset=utf-8");
+        }).AllowAnonymous().ExcludeFromDescription();
         routes.MapPost("/login", SignInAsync).AllowAnonymous().ExcludeFromDescription();
         routes.MapPost("/logout", SignOutAsync).ExcludeFromDescription();
         routes.MapGet("/api/me", Me).RequireAuthorization(StaffPolicy).WithTags("Accounts").WithSummary("The signed-in staff member");
@@ -96,13 +115,9 @@ public static class AccountEndpoints
         }
 
         var attempt = await accounts.SignInAsync(userName.Trim().ToLowerInvariant(), password, ct);
-        switch (attempt.Result)
+        if (attempt.Result == SignInResult.WrongCredentials)
         {
-            case SignInResult.LockedOut:
-                return LoginPage.Render(http, antiforgery, lang, returnUrl, LoginMessage.Locked(attempt.LockedUntil!.Value),
-                    StatusCodes.Status423Locked, userName);
-            case SignInResult.WrongCredentials:
-                return LoginPage.Render(http, antiforgery, lang, returnUrl, LoginMessage.Wrong, StatusCodes.Status401Unauthorized, userName);
+            return LoginPage.Render(http, antiforgery, lang, returnUrl, LoginMessage.Wrong, StatusCodes.Status401Unauthorized, userName);
         }
 
         var account = attempt.Account!;
@@ -112,18 +127,31 @@ public static class AccountEndpoints
             new Claim(ClaimTypes.Name, account.UserName),
             new Claim(ClaimTypes.GivenName, account.DisplayName),
             new Claim(ClaimTypes.Role, account.Role),
+            new Claim(StaffSessions.SessionClaim, attempt.Session!.Value.ToString()),
             .. account.ShelterIds.Select(id => new Claim(ShelterClaim, id)),
         ], CookieAuthenticationDefaults.AuthenticationScheme);
         await http.SignInAsync(new ClaimsPrincipal(identity));
-        return TypedResults.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
+        return TypedResults.Redirect(IsLocal(returnUrl) ? returnUrl! : "/");
     }
 
-    private static async Task<RedirectHttpResult> SignOutAsync(HttpContext http, CancellationToken cancellationToken)
+    /// <summary>Ends the session on the server (every instance refuses the cookie from now on) and closes its hub connections here at once.</summary>
+    private static async Task<RedirectHttpResult> SignOutAsync(HttpContext http, StaffSessions sessions, StaffConnections connections,
+        CancellationToken ct)
     {
+        if (StaffSessions.SessionId(http.User) is { } session)
+        {
+            await sessions.RevokeAsync(session, ct);
+            connections.Abort(open => open == session);
+        }
+
         await http.SignOutAsync();
         return TypedResults.Redirect("/login");
     }
 
-    private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+    /// <summary>
+    /// A path on this site: one leading '/', not '//' or '/\' (another host), and no control character, which browsers
+    /// strip (so "/\t/evil.example" means //evil.example) and which cannot go into a Location header at all.
+    /// </summary>
+    public static bool IsLocal(string? url) =>
+        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && !url.Any(char.IsControl);
 }

@@ -7,38 +7,49 @@ namespace Bousai.Server.Accounts;
 
 public sealed record StaffAccount(long Id, string UserName, string DisplayName, string Role, IReadOnlyList<string> ShelterIds);
 
+/// <summary>Configuration section "Accounts".</summary>
 public sealed class AccountOptions
 {
-    public int MaxFailedAttempts { get; set; } = LoginLockout.Default.MaxFailedAttempts;
-    public int LockoutMinutes { get; set; } = (int)LoginLockout.Default.LockoutDuration.TotalMinutes;
+    /// <summary>Sign-in attempts one address may make per <see cref="SignInWindow"/>, whatever the account.</summary>
+    public int SignInsPerAddress { get; set; } = 10;
 
-    public LoginLockout Lockout => new(MaxFailedAttempts, TimeSpan.FromMinutes(LockoutMinutes));
+    /// <summary>
+    /// Sign-in attempts per account name per <see cref="SignInWindow"/>, from all addresses together: above
+    /// <see cref="SignInsPerAddress"/>, so that one address cannot keep an account's owner out.
+    /// </summary>
+    public int SignInsPerAccount { get; set; } = 30;
+
+    public TimeSpan SignInWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Password checks at once; more wait in a short queue, so a burst of sign-ins cannot starve the rest of the service.</summary>
+    public int ConcurrentSignIns { get; set; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>How often open staff hub connections re-check that their session is still valid.</summary>
+    public TimeSpan SessionRecheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
 
-public enum SignInResult { Succeeded, WrongCredentials, LockedOut }
+public enum SignInResult { Succeeded, WrongCredentials }
 
-public sealed record SignInAttempt(SignInResult Result, StaffAccount? Account, DateTimeOffset? LockedUntil);
+public sealed record SignInAttempt(SignInResult Result, StaffAccount? Account, Guid? Session);
 
 /// <summary>Staff accounts in the users table. Passwords are hashed with ASP.NET Core Identity's PasswordHasher.</summary>
-public sealed class StaffAccounts(NpgsqlDataSource db, TimeProvider clock, Microsoft.Extensions.Options.IOptions<AccountOptions> options)
+public sealed class StaffAccounts(NpgsqlDataSource db, StaffSessions sessions)
 {
     private static readonly PasswordHasher<StaffAccount> Hasher = new();
-    // Verified when the user name is unknown, so a wrong name costs as much time as a wrong password.
+    // Verified when the user name is unknown or disabled, so those cost as much time as a wrong password.
     private static readonly string UnknownUserHash = Hasher.HashPassword(null!, "unknown-user-timing-equaliser");
 
+    /// <summary>Checks the password and, when it is right, opens a session. Unknown and disabled accounts answer as a wrong password does.</summary>
     public async Task<SignInAttempt> SignInAsync(string userName, string password, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using var find = new NpgsqlCommand(
-            "SELECT id, display_name, role, password_hash, failed_login_count, locked_until FROM users WHERE user_name = $1 FOR UPDATE",
+            "SELECT id, display_name, role, password_hash FROM users WHERE user_name = $1 AND disabled_at IS NULL FOR UPDATE",
             connection, transaction);
         find.Parameters.AddWithValue(userName);
         long id;
         string displayName, role, hash;
-        int failedCount;
-        DateTimeOffset? lockedUntil;
         await using (var reader = await find.ExecuteReaderAsync(ct))
         {
             if (!await reader.ReadAsync(ct))
@@ -47,48 +58,48 @@ public sealed class StaffAccounts(NpgsqlDataSource db, TimeProvider clock, Micro
                 return new SignInAttempt(SignInResult.WrongCredentials, null, null);
             }
 
-            (id, displayName, role, hash, failedCount) = (reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4));
-            lockedUntil = reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5);
-        }
-
-        if (LoginLockout.IsLockedOut(lockedUntil, now))
-        {
-            await AuditLog.RecordAsync(connection, transaction, new AuditEntry(userName, "login.refused-locked", "user", userName), ct);
-            await transaction.CommitAsync(ct);
-            return new SignInAttempt(SignInResult.LockedOut, null, lockedUntil);
+            (id, displayName, role, hash) = (reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
         }
 
         var account = new StaffAccount(id, userName, displayName, role, await ShelterIdsAsync(connection, transaction, id, ct));
         var verification = Hasher.VerifyHashedPassword(account, hash, password);
         if (verification == PasswordVerificationResult.Failed)
         {
-            var failure = options.Value.Lockout.AfterFailure(failedCount, now);
-            await using var update = new NpgsqlCommand(
-                "UPDATE users SET failed_login_count = $2, locked_until = $3 WHERE id = $1", connection, transaction);
-            update.Parameters.AddWithValue(id);
-            update.Parameters.AddWithValue(failure.FailedCount);
-            update.Parameters.AddWithValue(failure.LockedUntil is { } until ? until : DBNull.Value);
-            await update.ExecuteNonQueryAsync(ct);
-            await AuditLog.RecordAsync(connection, transaction, new AuditEntry(userName,
-                failure.LockedUntil is null ? "login.failed" : "login.failed-locked", "user", userName,
-                new Dictionary<string, object?> { ["lockedUntil"] = failure.LockedUntil }), ct);
+            await AuditLog.RecordAsync(connection, transaction, new AuditEntry(userName, "login.failed", "user", userName), ct);
             await transaction.CommitAsync(ct);
-            return failure.LockedUntil is { } lockEnd
-                ? new SignInAttempt(SignInResult.LockedOut, null, lockEnd)
-                : new SignInAttempt(SignInResult.WrongCredentials, null, null);
+            return new SignInAttempt(SignInResult.WrongCredentials, null, null);
         }
 
-        await using (var success = new NpgsqlCommand(
-            "UPDATE users SET failed_login_count = 0, locked_until = NULL, password_hash = $2 WHERE id = $1", connection, transaction))
+        if (verification == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            success.Parameters.AddWithValue(id);
-            success.Parameters.AddWithValue(verification == PasswordVerificationResult.SuccessRehashNeeded ? Hasher.HashPassword(account, password) : hash);
-            await success.ExecuteNonQueryAsync(ct);
+            await using var rehash = new NpgsqlCommand("UPDATE users SET password_hash = $2 WHERE id = $1", connection, transaction);
+            rehash.Parameters.AddWithValue(id);
+            rehash.Parameters.AddWithValue(Hasher.HashPassword(account, password));
+            await rehash.ExecuteNonQueryAsync(ct);
         }
 
+        var session = await sessions.OpenAsync(connection, transaction, account, ct);
         await AuditLog.RecordAsync(connection, transaction, new AuditEntry(userName, "login", "user", userName), ct);
         await transaction.CommitAsync(ct);
-        return new SignInAttempt(SignInResult.Succeeded, account, null);
+        return new SignInAttempt(SignInResult.Succeeded, account, session);
+    }
+
+    /// <summary>Disables an account (it cannot sign in, and its sessions end at once) or enables it again.</summary>
+    public async Task SetDisabledAsync(string userName, bool disabled, string actor, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var update = new NpgsqlCommand(
+            "UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END WHERE user_name = $1", connection, transaction);
+        update.Parameters.AddWithValue(userName);
+        update.Parameters.AddWithValue(disabled);
+        if (await update.ExecuteNonQueryAsync(ct) == 0)
+        {
+            throw new ArgumentException($"There is no user '{userName}'.");
+        }
+
+        await AuditLog.RecordAsync(connection, transaction, new AuditEntry(actor, disabled ? "user.disable" : "user.enable", "user", userName), ct);
+        await transaction.CommitAsync(ct);
     }
 
     /// <summary>Creates an account, or when <paramref name="replaceExisting"/> resets the password and role of an existing one.</summary>
@@ -115,7 +126,7 @@ public sealed class StaffAccounts(NpgsqlDataSource db, TimeProvider clock, Micro
         await using var upsert = new NpgsqlCommand($"""
             INSERT INTO users (user_name, display_name, role, password_hash) VALUES ($1, $2, $3, $4)
             ON CONFLICT (user_name) DO {(replaceExisting
-                ? "UPDATE SET display_name = excluded.display_name, role = excluded.role, password_hash = excluded.password_hash, failed_login_count = 0, locked_until = NULL"
+                ? "UPDATE SET display_name = excluded.display_name, role = excluded.role, password_hash = excluded.password_hash"
                 : "NOTHING")}
             RETURNING id, (xmax = 0)
             """, connection, transaction);
@@ -178,7 +189,7 @@ public sealed class StaffAccounts(NpgsqlDataSource db, TimeProvider clock, Micro
     public async Task<IReadOnlyList<StaffAccountListing>> ListAsync(CancellationToken ct)
     {
         await using var command = db.CreateCommand("""
-            SELECT u.user_name, u.display_name, u.role, u.locked_until,
+            SELECT u.user_name, u.display_name, u.role, u.disabled_at IS NOT NULL,
                    coalesce(array_agg(s.shelter_id ORDER BY s.shelter_id) FILTER (WHERE s.shelter_id IS NOT NULL), '{}')
             FROM users u LEFT JOIN user_shelters s ON s.user_id = u.id
             GROUP BY u.id ORDER BY u.user_name
@@ -188,7 +199,7 @@ public sealed class StaffAccounts(NpgsqlDataSource db, TimeProvider clock, Micro
         while (await reader.ReadAsync(ct))
         {
             result.Add(new StaffAccountListing(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<string[]>(4)));
+                reader.GetBoolean(3), reader.GetFieldValue<string[]>(4)));
         }
 
         return result;
@@ -208,4 +219,4 @@ public sealed class StaffAccounts(NpgsqlDataSource db, TimeProvider clock, Micro
 
 public sealed record NewStaffAccount(string UserName, string DisplayName, string Role, string Password, IReadOnlyList<string> ShelterIds);
 
-public sealed record StaffAccountListing(string UserName, string DisplayName, string Role, DateTimeOffset? LockedUntil, IReadOnlyList<string> ShelterIds);
+public sealed record StaffAccountListing(string UserName, string DisplayName, string Role, bool Disabled, IReadOnlyList<string> ShelterIds);

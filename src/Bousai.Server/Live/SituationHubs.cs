@@ -6,8 +6,22 @@ namespace Bousai.Server.Live;
 
 /// <summary>/hubs/situation: every event, for signed-in staff.</summary>
 [Authorize(Policy = AccountEndpoints.StaffPolicy)]
-public sealed class SituationHub(SituationFeed feed) : Hub
+public sealed class SituationHub(SituationFeed feed, StaffConnections connections) : Hub
 {
+    // Authenticated only when it opens, so the connection is tracked to end with its session (logout, disabled, role changed).
+    public override Task OnConnectedAsync()
+    {
+        if (StaffSessions.SessionId(Context.User) is { } session) connections.Opened(Context, session);
+        else Context.Abort();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        connections.Closed(Context);
+        return Task.CompletedTask;
+    }
+
     /// <summary>Streams a snapshot (when <paramref name="after"/> is null) and then every event after it, in order.</summary>
     public IAsyncEnumerable<SituationMessage> Follow(long? after, CancellationToken cancellationToken) =>
         feed.FollowAsync(Audience.Staff, after, cancellationToken);
