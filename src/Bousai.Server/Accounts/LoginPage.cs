@@ -8,6 +8,9 @@ public sealed record LoginMessage(string Ja, string En)
 {
     public static readonly LoginMessage Missing = new("ユーザー名とパスワードを入力してください。", "Enter your user name and password.");
     public static readonly LoginMessage Wrong = new("ユーザー名またはパスワードが違います。", "The user name or password is wrong.");
+
+    public static LoginMessage TooManyAttempts(int seconds) =>
+        new($"ログインの試行が多すぎます。{seconds} 秒後にもう一度お試しください。", $"Too many sign-in attempts: try again in {seconds} s.");
 }
 
 /// <summary>The sign-in page: server-rendered, works without JavaScript on any phone. Japanese first, English on request.</summary>

@@ -85,6 +85,17 @@ public static partial class SignInLimits
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SignInLimits)).LogSignInRefused(Address(http), seconds);
+        var message = LoginMessage.TooManyAttempts(seconds);
+        if (http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
+        {
+            // A person at the sign-in form: the form again, with the wait in words, not a JSON document.
+            var form = http.Features.Get<Microsoft.AspNetCore.Http.Features.IFormFeature>()?.Form;
+            await LoginPage.Render(http, http.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>(),
+                LoginPage.Language(http, form?["lang"].ToString() is { Length: > 0 } lang ? lang : null), form?["returnUrl"].ToString(),
+                message, StatusCodes.Status429TooManyRequests, form?["userName"].ToString()).ExecuteAsync(http);
+            return;
+        }
+
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
@@ -92,7 +103,7 @@ public static partial class SignInLimits
             {
                 Status = StatusCodes.Status429TooManyRequests,
                 Title = "Too many sign-in attempts",
-                Detail = $"Too many sign-in attempts: try again in {seconds} s. / ログインの試行が多すぎます。{seconds} 秒後にもう一度お試しください。",
+                Detail = $"{message.En} / {message.Ja}",
             },
         });
     }

@@ -81,6 +81,24 @@ public sealed partial class SignInLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_person_at_the_sign_in_form_gets_the_form_again_with_the_wait_in_words()
+    {
+        using var browser = From("127.0.0.6");
+        browser.DefaultRequestHeaders.Accept.ParseAdd("text/html,application/xhtml+xml");
+        HttpResponseMessage answer = null!;
+        for (var i = 0; i <= PerAddress; i++)
+        {
+            answer = await browser.SignInAsync("hq", "wrong-guess-" + i);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, answer.StatusCode);
+        Assert.Equal("text/html", answer.Content.Headers.ContentType!.MediaType);
+        var page = await answer.Content.ReadAsStringAsync();
+        Assert.Matches("ログインの試行が多すぎます。[0-9]+ 秒後に", ErrorMessage().Match(page).Groups[1].Value);
+        Assert.Contains("""value="hq" """.TrimEnd(), page);
+    }
+
+    [Fact]
     public async Task Wrong_guesses_from_one_address_cannot_keep_the_owner_out()
     {
         var victim = await NewAccountAsync();
