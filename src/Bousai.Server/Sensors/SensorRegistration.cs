@@ -7,8 +7,8 @@ public static class SensorRegistration
     {
         services.AddOptions<MqttOptions>().Bind(configuration.GetSection("Mqtt"))
             .Validate(o => o.Port is > 0 and < 65536 && !string.IsNullOrWhiteSpace(o.Host), "Mqtt:Host and Mqtt:Port must name a broker.")
-            .Validate(o => o.MaxBatch > 0 && o.MaxPayloadBytes > 0 && o.ReceiveMaximum > 0 && o.Retention > TimeSpan.Zero,
-                "Mqtt:MaxBatch, MaxPayloadBytes, ReceiveMaximum and Retention must be positive.")
+            .Validate(o => o.MaxBatch > 0 && o.MaxPayloadBytes > 0 && o.ReceiveMaximum > 0 && o.Retention > TimeSpan.Zero && o.StuckAfter > TimeSpan.Zero,
+                "Mqtt:MaxBatch, MaxPayloadBytes, ReceiveMaximum, Retention and StuckAfter must be positive.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.ClientId), "Mqtt:ClientId must not be empty.")
             .Validate(o => o.MaxPacketBytes > o.MaxPayloadBytes && o.ConnectTimeout > TimeSpan.Zero,
                 "Mqtt:MaxPacketBytes must exceed Mqtt:MaxPayloadBytes, and Mqtt:ConnectTimeout must be positive.")
