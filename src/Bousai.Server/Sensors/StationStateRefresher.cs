@@ -110,8 +110,10 @@ public sealed class StationStateRefresher(NpgsqlDataSource db, ReadingStore stor
             ? RiverState(d, thresholds.GetValueOrDefault(d.StationId), earlier.GetValueOrDefault(d.StationId))
             : RainState(d, rain.GetValueOrDefault(d.StationId) ?? [])).ToList();
         // Locked in (station_id, quantity) order first, the order ingestion locks them in, so the two cannot deadlock
-        // (40P01): an UPDATE ... FROM unnest takes its rows in whatever order the join produces. The situation counter
-        // is locked after the rows, in both.
+        // (40P01): an UPDATE ... FROM unnest takes its rows in whatever order the join produces, and for a few dirty
+        // gauges PostgreSQL hashes the array and scans the table, meeting rows in the order updates left them on disk
+        // (StationStateLockOrderTests reproduces the bench's deadlock that way). The situation counter is locked after
+        // the rows, in both.
         await using (var update = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
