@@ -119,9 +119,6 @@ public sealed class ReadingStore(NpgsqlDataSource db, IOptions<MqttOptions> opti
             """
             CREATE TEMP TABLE IF NOT EXISTS ingest_staging (
                 station_id text, quantity text, observed_at timestamptz, value double precision, interval_minutes smallint
-            ) ON COMMIT DELETE ROWS;
-            CREATE TEMP TABLE IF NOT EXISTS ingest_latest (
-                station_id text, quantity text, observed_at timestamptz, value double precision
             ) ON COMMIT DELETE ROWS
             """, connection, transaction))
         {
@@ -146,58 +143,38 @@ public sealed class ReadingStore(NpgsqlDataSource db, IOptions<MqttOptions> opti
         }
 
         // The same reading twice in one batch (a redelivery racing its original) is stored once, like across batches.
-        // The gauges' states are locked in (station_id, quantity) order before they are written, as the refresher does,
-        // so the two never wait for each other's rows in opposite orders (40P01); the situation counter comes after.
-        await using var insert = new NpgsqlBatch(connection, transaction)
-        {
-            BatchCommands =
-            {
-                new NpgsqlBatchCommand(
-                    """
-                    WITH stored AS (
-                        INSERT INTO readings (station_id, quantity, observed_at, value, interval_minutes, received_at)
-                        SELECT DISTINCT ON (station_id, quantity, observed_at) station_id, quantity, observed_at, value, interval_minutes, $1
-                        FROM ingest_staging
-                        ORDER BY station_id, quantity, observed_at
-                        ON CONFLICT (station_id, quantity, observed_at) DO NOTHING
-                        RETURNING station_id, quantity, observed_at, value
-                    ), latest AS (
-                        INSERT INTO ingest_latest
-                        SELECT DISTINCT ON (station_id, quantity) station_id, quantity, observed_at, value
-                        FROM stored ORDER BY station_id, quantity, observed_at DESC
-                    )
-                    SELECT count(*)::int FROM stored
-                    """) { Parameters = { new NpgsqlParameter { Value = now } } },
-                new NpgsqlBatchCommand(
-                    """
-                    SELECT count(*)::int FROM (
-                        SELECT 1 FROM station_states s JOIN ingest_latest l USING (station_id, quantity)
-                        ORDER BY s.station_id, s.quantity FOR UPDATE OF s) locked
-                    """),
-                new NpgsqlBatchCommand(
-                    """
-                    WITH states AS (
-                        INSERT INTO station_states AS s (station_id, quantity, observed_at, value, heard_at, dirty)
-                        SELECT station_id, quantity, observed_at, value, $1, true FROM ingest_latest ORDER BY station_id, quantity
-                        ON CONFLICT (station_id, quantity) DO UPDATE SET
-                            heard_at = greatest(s.heard_at, excluded.heard_at),
-                            dirty = true,
-                            version = s.version + 1,
-                            value = CASE WHEN excluded.observed_at > s.observed_at THEN excluded.value ELSE s.value END,
-                            observed_at = greatest(s.observed_at, excluded.observed_at)
-                        RETURNING 1
-                    )
-                    SELECT count(*)::int FROM states
-                    """) { Parameters = { new NpgsqlParameter { Value = now } } },
-            },
-        };
+        // The gauges' states are upserted in (station_id, quantity) order: an INSERT takes its rows' locks in the order
+        // its SELECT yields them, and the refresher locks in that order too, so the two never wait for each other's rows
+        // in opposite orders (40P01; StationStateLockOrderTests). The situation counter comes after, in both.
+        await using var insert = new NpgsqlCommand(
+            """
+            WITH stored AS (
+                INSERT INTO readings (station_id, quantity, observed_at, value, interval_minutes, received_at)
+                SELECT DISTINCT ON (station_id, quantity, observed_at) station_id, quantity, observed_at, value, interval_minutes, $1
+                FROM ingest_staging
+                ORDER BY station_id, quantity, observed_at
+                ON CONFLICT (station_id, quantity, observed_at) DO NOTHING
+                RETURNING station_id, quantity, observed_at, value
+            ), latest AS (
+                SELECT DISTINCT ON (station_id, quantity) station_id, quantity, observed_at, value
+                FROM stored ORDER BY station_id, quantity, observed_at DESC
+            ), states AS (
+                INSERT INTO station_states AS s (station_id, quantity, observed_at, value, heard_at, dirty)
+                SELECT station_id, quantity, observed_at, value, $1, true FROM latest ORDER BY station_id, quantity
+                ON CONFLICT (station_id, quantity) DO UPDATE SET
+                    heard_at = greatest(s.heard_at, excluded.heard_at),
+                    dirty = true,
+                    version = s.version + 1,
+                    value = CASE WHEN excluded.observed_at > s.observed_at THEN excluded.value ELSE s.value END,
+                    observed_at = greatest(s.observed_at, excluded.observed_at)
+                RETURNING 1
+            )
+            SELECT (SELECT count(*) FROM stored)::int, (SELECT count(*) FROM states)::int
+            """, connection, transaction);
+        insert.Parameters.AddWithValue(now);
         await using var reader = await insert.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        var stored = reader.GetInt32(0);
-        await reader.NextResultAsync(ct); // the locked rows' count, only there to take the locks
-        await reader.NextResultAsync(ct);
-        await reader.ReadAsync(ct);
-        return (stored, reader.GetInt32(0));
+        return (reader.GetInt32(0), reader.GetInt32(1));
     }
 
     private static async Task RecordDeadLettersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
