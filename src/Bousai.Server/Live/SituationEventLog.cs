@@ -12,6 +12,13 @@ namespace Bousai.Server.Live;
 /// </summary>
 public static class SituationEventLog
 {
+    /// <summary>
+    /// The shape of the payloads this server writes and reads (situation_events.payload_version). Adding an optional
+    /// field keeps the version; renaming or removing one, or changing its meaning, raises it and teaches
+    /// <see cref="ReadPayload"/> to read the previous version, as the log still holds 14 days of it.
+    /// </summary>
+    public const short PayloadVersion = 1;
+
     /// <summary>Appends an event inside the caller's transaction (the one that makes the change) and returns it numbered.</summary>
     public static async Task<T> AppendAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, T change,
         CancellationToken cancellationToken) where T : SituationEvent =>
@@ -34,13 +41,14 @@ public static class SituationEventLog
 
         await using var insert = new NpgsqlCommand(
             """
-            INSERT INTO situation_events (seq, occurred_at, kind, payload)
-            SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::jsonb[])
+            INSERT INTO situation_events (seq, occurred_at, kind, payload, payload_version)
+            SELECT seq, occurred_at, kind, payload, $5 FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::jsonb[]) AS e (seq, occurred_at, kind, payload)
             """, connection, transaction);
         insert.Parameters.AddWithValue(Enumerable.Range(0, changes.Count).Select(i => last - changes.Count + 1 + i).ToArray());
         insert.Parameters.AddWithValue(changes.Select(c => c.At).ToArray());
         insert.Parameters.AddWithValue(changes.Select(Kind).ToArray());
         insert.Parameters.Add(new NpgsqlParameter { Value = changes.Select(Payload).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        insert.Parameters.AddWithValue(PayloadVersion);
         await insert.ExecuteNonQueryAsync(cancellationToken);
         return last;
     }
@@ -57,7 +65,7 @@ public static class SituationEventLog
         long after, int limit, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT seq, occurred_at, payload FROM situation_events WHERE seq > $1 ORDER BY seq LIMIT $2", connection, transaction);
+            "SELECT seq, occurred_at, payload, payload_version FROM situation_events WHERE seq > $1 ORDER BY seq LIMIT $2", connection, transaction);
         command.Parameters.AddWithValue(after);
         command.Parameters.AddWithValue(limit);
         return await ReadEventsAsync(command, cancellationToken);
@@ -69,7 +77,7 @@ public static class SituationEventLog
         var events = new List<SituationEvent>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var change = JsonSerializer.Deserialize<SituationEvent>(reader.GetString(2), BousaiJson.Options)!;
+            var change = ReadPayload(reader.GetString(2), reader.GetInt16(3), reader.GetInt64(0));
             events.Add(change with { Seq = reader.GetInt64(0), At = reader.GetFieldValue<DateTimeOffset>(1) });
         }
 
@@ -82,8 +90,8 @@ public static class SituationEventLog
     {
         await using var command = new NpgsqlCommand(
             """
-            SELECT seq, occurred_at, payload FROM (
-                SELECT seq, occurred_at, payload FROM situation_events WHERE kind <> 'station_state_changed' ORDER BY seq DESC LIMIT $1
+            SELECT seq, occurred_at, payload, payload_version FROM (
+                SELECT seq, occurred_at, payload, payload_version FROM situation_events WHERE kind <> 'station_state_changed' ORDER BY seq DESC LIMIT $1
             ) recent ORDER BY seq
             """, connection, transaction);
         command.Parameters.AddWithValue(limit);
@@ -111,8 +119,22 @@ public static class SituationEventLog
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static string Payload(SituationEvent change) =>
+    /// <summary>The payload stored for an event: its kind and fields, without Seq and At (the log's own columns).</summary>
+    public static string Payload(SituationEvent change) =>
         JsonSerializer.Serialize(change with { Seq = 0, At = default }, BousaiJson.Options);
+
+    /// <summary>Reads a stored payload of a version this server knows; any other is refused rather than misread.</summary>
+    /// <exception cref="InvalidDataException">A payload version this server does not read (written by a newer server).</exception>
+    public static SituationEvent ReadPayload(string payload, short version, long seq = 0) => version switch
+    {
+        PayloadVersion => JsonSerializer.Deserialize<SituationEvent>(payload, BousaiJson.Options)
+            ?? throw new InvalidDataException($"Situation event {seq} has an empty payload."),
+        _ => throw new InvalidDataException(
+            $"Situation event {seq} has payload version {version}; this server reads version {PayloadVersion}. Update this server."),
+    };
+
+    /// <summary>Every event kind, as stored in situation_events.kind and carried in the payload's "kind".</summary>
+    public static IReadOnlyCollection<string> AllKinds => Kinds.Values.ToArray();
 
     private static readonly IReadOnlyDictionary<Type, string> Kinds = typeof(SituationEvent)
         .GetCustomAttributes(typeof(JsonDerivedTypeAttribute), inherit: false)

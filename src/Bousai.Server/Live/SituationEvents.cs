@@ -22,6 +22,8 @@ namespace Bousai.Server.Live;
 [JsonDerivedType(typeof(AlertCleared), "alert_cleared")]
 [JsonDerivedType(typeof(DistrictEvacuationLevelChanged), "district_evacuation_level_changed")]
 [JsonDerivedType(typeof(SensorMessagesRefused), "sensor_messages_refused")]
+[JsonDerivedType(typeof(StationAdded), "station_added")]
+[JsonDerivedType(typeof(StationThresholdsChanged), "station_thresholds_changed")]
 public abstract record SituationEvent
 {
     public long Seq { get; init; }
@@ -70,17 +72,22 @@ public sealed record AlertRaised(AlertState Alert) : SituationEvent
     public override SituationEvent? ForPublic() => null;
 }
 
-public sealed record AlertAcknowledged(long AlertId, string AcknowledgedBy) : SituationEvent
+/// <summary>Someone is on the alert. AcknowledgedAt is absent only in events logged before it was carried.</summary>
+public sealed record AlertAcknowledged(long AlertId, string AcknowledgedBy, DateTimeOffset? AcknowledgedAt = null) : SituationEvent
 {
     public override SituationEvent? ForPublic() => null;
 }
 
-public sealed record AlertCleared(long AlertId, string ClearedBy, string? Note) : SituationEvent
+/// <summary>The alert is over. ClearedAt is absent only in events logged before it was carried.</summary>
+public sealed record AlertCleared(long AlertId, string ClearedBy, string? Note, DateTimeOffset? ClearedAt = null) : SituationEvent
 {
     public override SituationEvent? ForPublic() => null;
 }
 
-/// <summary>The town issued, raised, lowered or lifted (level 0) a district's 警戒レベル.</summary>
+/// <summary>
+/// The town issued, raised, lowered or lifted (level 0) a district's 警戒レベル. Residents see the level and its
+/// reason (the order states why), not the staff who decided or entered it.
+/// </summary>
 public sealed record DistrictEvacuationLevelChanged(DistrictEvacuation District, int PreviousLevel) : SituationEvent
 {
     public override SituationEvent ForPublic() => this with { District = District.ForPublic() };
@@ -90,6 +97,22 @@ public sealed record DistrictEvacuationLevelChanged(DistrictEvacuation District,
 public sealed record SensorMessagesRefused(IReadOnlyList<RefusalCount> Refusals) : SituationEvent
 {
     public override SituationEvent? ForPublic() => null;
+}
+
+/// <summary>An admin added a gauge; ingestion accepts its readings from now on. Gauges and their thresholds are public, who added one is not.</summary>
+public sealed record StationAdded(StationDefinition Station, string? AddedBy) : SituationEvent
+{
+    public override SituationEvent ForPublic() => this with { AddedBy = null };
+}
+
+/// <summary>An admin replaced a gauge's thresholds (metres by stage key); its latest reading is judged again by them.</summary>
+public sealed record StationThresholdsChanged(
+    string StationId,
+    IReadOnlyDictionary<string, double> Thresholds,
+    IReadOnlyDictionary<string, double> PreviousThresholds,
+    string? ChangedBy) : SituationEvent
+{
+    public override SituationEvent ForPublic() => this with { ChangedBy = null };
 }
 
 public sealed record RefusalCount(string? StationId, string Reason, int Count);

@@ -60,11 +60,11 @@ public sealed class SituationSnapshots(NpgsqlDataSource db, TimeProvider time)
         }
 
         var isPublic = audience == Audience.Public;
-        var shelters = await ShelterStatusEndpoints.ReadAllAsync(connection, transaction, ct);
-        var districts = await EvacuationLevelEndpoints.ReadAllAsync(connection, transaction, ct);
+        var shelters = await ShelterStore.ReadAllAsync(connection, transaction, ct);
+        var districts = await DistrictEvacuationStore.ReadAllAsync(connection, transaction, ct);
         var stations = await StationStates.ReadAllAsync(connection, transaction, ct);
-        var reports = await FieldReportEndpoints.ReadCurrentAsync(connection, transaction, verifiedOnly: isPublic, ct);
-        IReadOnlyList<AlertState> alerts = isPublic ? [] : await AlertEndpoints.ReadActiveAsync(connection, transaction, ct);
+        var reports = await FieldReportStore.ReadCurrentAsync(connection, transaction, verifiedOnly: isPublic, ct);
+        IReadOnlyList<AlertState> alerts = isPublic ? [] : await AlertStore.ReadActiveAsync(connection, transaction, ct);
         IReadOnlyList<SituationEvent> recent = isPublic
             ? []
             : await SituationEventLog.ReadRecentDecisionsAsync(connection, transaction, RecentEvents, ct);

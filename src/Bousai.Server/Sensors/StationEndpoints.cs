@@ -3,6 +3,7 @@ using System.Text.Json;
 using Bousai.Domain.Rivers;
 using Bousai.Server.Accounts;
 using Bousai.Server.Audit;
+using Bousai.Server.Live;
 using Bousai.Server.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -146,7 +147,7 @@ public static class StationEndpoints
     }
 
     private static async Task<Results<Created<StationOverview>, ValidationProblem, ProblemHttpResult>> AddAsync(
-        NewStation station, ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)
+        NewStation station, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (station.StationId is null || !System.Text.RegularExpressions.Regex.IsMatch(station.StationId, "^[a-z0-9][a-z0-9._-]{1,99}$"))
@@ -163,74 +164,45 @@ public static class StationEndpoints
         var thresholds = ParseThresholds(station.Thresholds ?? [], gaugeType == "crisis", station.Kind == "rain", errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var insert = new NpgsqlCommand(
-            """
-            INSERT INTO stations (id, source, kind, gauge_type, river_ja, expected_interval_minutes, name_ja, name_en, illustrative, properties, geom)
-            VALUES ($1, 'admin', $2, $3, $4, $5, $6, $7, false, '{}', ST_SetSRID(ST_MakePoint($8, $9), 4326))
-            ON CONFLICT (id) DO NOTHING
-            """, connection, transaction))
+        var definition = new StationDefinition(station.StationId!, station.NameJa!.Trim(), station.NameEn?.Trim(), station.Kind!, gaugeType,
+            station.RiverJa, station.ExpectedIntervalMinutes ?? 10, station.Longitude!.Value, station.Latitude!.Value, thresholds);
+        await using var change = await SituationChange.BeginAsync(db, ct);
+        if (!await StationStore.AddAsync(change, definition, ct))
         {
-            insert.Parameters.AddWithValue(station.StationId!);
-            insert.Parameters.AddWithValue(station.Kind!);
-            insert.Parameters.AddWithValue(gaugeType);
-            insert.Parameters.AddWithValue((object?)station.RiverJa ?? DBNull.Value);
-            insert.Parameters.AddWithValue(station.ExpectedIntervalMinutes ?? 10);
-            insert.Parameters.AddWithValue(station.NameJa!.Trim());
-            insert.Parameters.AddWithValue((object?)station.NameEn?.Trim() ?? DBNull.Value);
-            insert.Parameters.AddWithValue(station.Longitude!.Value);
-            insert.Parameters.AddWithValue(station.Latitude!.Value);
-            if (await insert.ExecuteNonQueryAsync(ct) == 0)
-            {
-                return Problems.Conflict("The station exists", $"There is already a station '{station.StationId}'.");
-            }
+            return Problems.Conflict("The station exists", $"There is already a station '{station.StationId}'.");
         }
 
-        await ReplaceThresholdsAsync(connection, transaction, station.StationId!, thresholds, ct);
-        await AuditLog.RecordAsync(connection, transaction, new AuditEntry(user.Identity!.Name!, "station.add", "station", station.StationId,
-            new Dictionary<string, object?> { ["kind"] = station.Kind, ["gaugeType"] = gaugeType, ["thresholds"] = thresholds }), ct);
-        await transaction.CommitAsync(ct);
+        var by = user.Identity!.Name!;
+        change.Record(new StationAdded(definition, by) { At = time.GetUtcNow() });
+        change.Audit(new AuditEntry(by, "station.add", "station", station.StationId,
+            new Dictionary<string, object?> { ["kind"] = station.Kind, ["gaugeType"] = gaugeType, ["thresholds"] = thresholds }));
+        await change.CommitAsync(ct);
         return TypedResults.Created($"/api/stations/{station.StationId}/readings",
-            new StationOverview(station.StationId!, station.NameJa!.Trim(), station.NameEn, station.Kind!, gaugeType,
-                station.ExpectedIntervalMinutes ?? 10, thresholds, null, 0, null));
+            new StationOverview(definition.StationId, definition.NameJa, definition.NameEn, definition.Kind, gaugeType,
+                definition.ExpectedIntervalMinutes, thresholds, null, 0, null));
     }
 
     private static async Task<Results<Ok<IReadOnlyDictionary<string, double>>, ValidationProblem, ProblemHttpResult>> SetThresholdsAsync(
-        string stationId, Dictionary<string, double> levels, ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)
+        string stationId, Dictionary<string, double> levels, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        string kind, gaugeType;
-        Dictionary<string, double> before;
-        await using (var lookup = new NpgsqlCommand(
-            """
-            SELECT kind, gauge_type,
-                   coalesce((SELECT jsonb_object_agg(t.stage, t.level_m) FROM station_thresholds t WHERE t.station_id = s.id), '{}')::text
-            FROM stations s WHERE id = $1 FOR UPDATE
-            """, connection, transaction))
+        await using var change = await SituationChange.BeginAsync(db, ct);
+        if (await StationStore.LockAsync(change, stationId, ct) is not { } found)
         {
-            lookup.Parameters.AddWithValue(stationId);
-            await using var reader = await lookup.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct)) return Problems.NotFound("No such station", $"There is no station '{stationId}'.");
-            (kind, gaugeType, before) = (reader.GetString(0), reader.GetString(1), JsonSerializer.Deserialize<Dictionary<string, double>>(reader.GetString(2))!);
+            return Problems.NotFound("No such station", $"There is no station '{stationId}'.");
         }
+
+        var (kind, gaugeType, before) = found;
 
         var errors = new Dictionary<string, string[]>();
         var thresholds = ParseThresholds(levels, gaugeType == "crisis", kind == "rain", errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        await ReplaceThresholdsAsync(connection, transaction, stationId, thresholds, ct);
-        // Re-judge the latest reading by the new thresholds at once.
-        await using (var dirty = new NpgsqlCommand("UPDATE station_states SET dirty = true, version = version + 1, refreshed_at = NULL WHERE station_id = $1", connection, transaction))
-        {
-            dirty.Parameters.AddWithValue(stationId);
-            await dirty.ExecuteNonQueryAsync(ct);
-        }
-
-        await AuditLog.RecordAsync(connection, transaction, new AuditEntry(user.Identity!.Name!, "station.thresholds", "station", stationId,
-            new Dictionary<string, object?> { ["before"] = before, ["after"] = thresholds }), ct);
-        await transaction.CommitAsync(ct);
+        await StationStore.SetThresholdsAsync(change, stationId, thresholds, ct);
+        var by = user.Identity!.Name!;
+        change.Record(new StationThresholdsChanged(stationId, thresholds, before, by) { At = time.GetUtcNow() });
+        change.Audit(new AuditEntry(by, "station.thresholds", "station", stationId,
+            new Dictionary<string, object?> { ["before"] = before, ["after"] = thresholds }));
+        await change.CommitAsync(ct);
         return TypedResults.Ok<IReadOnlyDictionary<string, double>>(thresholds);
     }
 
@@ -253,26 +225,5 @@ public static class StationEndpoints
         var result = WaterLevelThresholds.Create(parsed, crisis);
         if (result.Error is not null) errors["thresholds"] = [result.Error];
         return parsed.ToDictionary(p => WaterLevelThresholds.KeyOf(p.Key), p => p.Value);
-    }
-
-    private static async Task ReplaceThresholdsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string stationId,
-        Dictionary<string, double> thresholds, CancellationToken ct)
-    {
-        await using var replace = new NpgsqlBatch(connection, transaction)
-        {
-            BatchCommands =
-            {
-                new NpgsqlBatchCommand("DELETE FROM station_thresholds WHERE station_id = $1") { Parameters = { new() { Value = stationId } } },
-                new NpgsqlBatchCommand(
-                    """
-                    INSERT INTO station_thresholds (station_id, stage, level_m, assumed)
-                    SELECT $1, stage, level_m, false FROM unnest($2::text[], $3::float8[]) AS t (stage, level_m)
-                    """)
-                {
-                    Parameters = { new() { Value = stationId }, new() { Value = thresholds.Keys.ToArray() }, new() { Value = thresholds.Values.ToArray() } },
-                },
-            },
-        };
-        await replace.ExecuteNonQueryAsync(ct);
     }
 }

@@ -56,16 +56,9 @@ public static class ShelterStatusEndpoints
         if (update.Note?.Length > MaxNoteLength) errors["note"] = [$"The note is longer than {MaxNoteLength} characters."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        int? capacity;
-        await using (var lookup = new NpgsqlCommand("SELECT capacity FROM shelters WHERE id = $1 FOR UPDATE", connection, transaction))
-        {
-            lookup.Parameters.AddWithValue(shelterId);
-            var found = await lookup.ExecuteScalarAsync(ct);
-            if (found is null) return Problems.NotFound("No such shelter", $"There is no shelter with id '{shelterId}'.");
-            capacity = found as int?;
-        }
+        await using var change = await SituationChange.BeginAsync(db, ct);
+        var (found, capacity) = await ShelterStore.LockAsync(change, shelterId, ct);
+        if (!found) return Problems.NotFound("No such shelter", $"There is no shelter with id '{shelterId}'.");
 
         var open = update.Open!.Value;
         var occupancy = update.Occupancy!.Value;
@@ -74,57 +67,12 @@ public static class ShelterStatusEndpoints
             ShelterCrowding.Band(open, occupancy, capacity, declaredFull), time.GetUtcNow(),
             string.IsNullOrWhiteSpace(update.Note) ? null : update.Note.Trim(), user.Identity!.Name);
 
-        await using (var upsert = new NpgsqlCommand(
-            """
-            INSERT INTO shelter_status (shelter_id, status, occupancy, declared_full, note, updated_by, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
-            ON CONFLICT (shelter_id) DO UPDATE SET status = excluded.status, occupancy = excluded.occupancy,
-                declared_full = excluded.declared_full, note = excluded.note, updated_by = excluded.updated_by, updated_at = excluded.updated_at
-            """, connection, transaction))
-        {
-            upsert.Parameters.AddWithValue(shelterId);
-            upsert.Parameters.AddWithValue(open ? "open" : "closed");
-            upsert.Parameters.AddWithValue(occupancy);
-            upsert.Parameters.AddWithValue(declaredFull);
-            upsert.Parameters.AddWithValue((object?)state.Note ?? DBNull.Value);
-            upsert.Parameters.AddWithValue(state.UpdatedBy!);
-            upsert.Parameters.AddWithValue(state.UpdatedAt!.Value);
-            await upsert.ExecuteNonQueryAsync(ct);
-        }
-
-        await SituationEventLog.AppendAsync(connection, transaction, new ShelterStatusChanged(state) { At = state.UpdatedAt!.Value }, ct);
-        await AuditLog.RecordAsync(connection, transaction, new AuditEntry(state.UpdatedBy!, "shelter.status", "shelter", shelterId,
-            new Dictionary<string, object?> { ["open"] = open, ["occupancy"] = occupancy, ["declaredFull"] = declaredFull }), ct);
-        await transaction.CommitAsync(ct);
+        await ShelterStore.SaveStatusAsync(change, state, ct);
+        change.Record(new ShelterStatusChanged(state) { At = state.UpdatedAt!.Value });
+        change.Audit(new AuditEntry(state.UpdatedBy!, "shelter.status", "shelter", shelterId,
+            new Dictionary<string, object?> { ["open"] = open, ["occupancy"] = occupancy, ["declaredFull"] = declaredFull }));
+        await change.CommitAsync(ct);
         return TypedResults.Ok(state);
-    }
-
-    /// <summary>Every shelter's status (closed, with no head count, until someone opens it), in one statement.</summary>
-    public static async Task<IReadOnlyList<ShelterState>> ReadAllAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(
-            """
-            SELECT s.id, coalesce(st.status = 'open', false), coalesce(st.occupancy, 0), s.capacity,
-                   coalesce(st.declared_full, false), st.updated_at, st.note, st.updated_by
-            FROM shelters s LEFT JOIN shelter_status st ON st.shelter_id = s.id
-            ORDER BY s.id
-            """, connection, transaction);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var shelters = new List<ShelterState>();
-        while (await reader.ReadAsync(ct))
-        {
-            var open = reader.GetBoolean(1);
-            var occupancy = reader.GetInt32(2);
-            int? capacity = reader.IsDBNull(3) ? null : reader.GetInt32(3);
-            var declaredFull = reader.GetBoolean(4);
-            shelters.Add(new ShelterState(reader.GetString(0), open, occupancy, capacity, declaredFull,
-                ShelterCrowding.Band(open, occupancy, capacity, declaredFull),
-                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6),
-                reader.IsDBNull(7) ? null : reader.GetString(7)));
-        }
-
-        return shelters;
     }
 
     private static bool MayUpdate(ClaimsPrincipal user, string shelterId) =>

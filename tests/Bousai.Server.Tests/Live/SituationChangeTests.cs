@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Bousai.Server.Live;
 using Bousai.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bousai.Server.Tests.Live;
 
@@ -72,7 +74,7 @@ public sealed class SituationChangeTests(BousaiApp app) : IClassFixture<BousaiAp
         var before = await CountsAsync();
 
         await AssertRefusedAsync(await hq.PutAsJsonAsync("/api/shelters/no-such-shelter/status", new { open = true, occupancy = 1 }), HttpStatusCode.NotFound, before);
-        await AssertRefusedAsync(await hq.PutAsJsonAsync("/api/districts/no-such-district/evacuation-level", new { level = 4, decidedBy = "本部長" }),
+        await AssertRefusedAsync(await hq.PutAsJsonAsync("/api/districts/no-such-district/evacuation-level", new { level = 4, decidedBy = "本部長", reason = "千曲川の水位上昇" }),
             HttpStatusCode.NotFound, before);
     }
 
@@ -83,15 +85,15 @@ public sealed class SituationChangeTests(BousaiApp app) : IClassFixture<BousaiAp
         using var field = await app.SignedInClientAsync("field");
         var before = await CountsAsync();
 
-        await AssertRefusedAsync(await field.PutAsJsonAsync("/api/districts/district-yashiro/evacuation-level", new { level = 4, decidedBy = "本部長" }),
+        await AssertRefusedAsync(await field.PutAsJsonAsync("/api/districts/district-yashiro/evacuation-level", new { level = 4, decidedBy = "本部長", reason = "千曲川の水位上昇" }),
             HttpStatusCode.Forbidden, before);
-        await AssertRefusedAsync(await hq.PutAsJsonAsync("/api/districts/district-yashiro/evacuation-level", new { level = 2, decidedBy = "本部長" }),
+        await AssertRefusedAsync(await hq.PutAsJsonAsync("/api/districts/district-yashiro/evacuation-level", new { level = 2, decidedBy = "本部長", reason = "千曲川の水位上昇" }),
             HttpStatusCode.BadRequest, before, "level");
-        await AssertRefusedAsync(await hq.PutAsJsonAsync("/api/districts/district-yashiro/evacuation-level", new { level = 3 }),
+        await AssertRefusedAsync(await hq.PutAsJsonAsync("/api/districts/district-yashiro/evacuation-level", new { level = 3, reason = "水位上昇" }),
             HttpStatusCode.BadRequest, before, "decidedBy");
 
-        Assert.Equal(HttpStatusCode.OK, (await hq.PutAsJsonAsync("/api/districts/district-yashiro/evacuation-level", new { level = 3, decidedBy = "本部長" })).StatusCode);
-        var lifted = await hq.PutAsJsonAsync("/api/districts/district-yashiro/evacuation-level", new { level = 0, decidedBy = "本部長" });
+        Assert.Equal(HttpStatusCode.OK, (await hq.PutAsJsonAsync("/api/districts/district-yashiro/evacuation-level", new { level = 3, decidedBy = "本部長", reason = "千曲川の水位上昇" })).StatusCode);
+        var lifted = await hq.PutAsJsonAsync("/api/districts/district-yashiro/evacuation-level", new { level = 0, decidedBy = "本部長", reason = "千曲川の水位上昇" });
         Assert.Equal(0, (await lifted.Content.ReadFromJsonAsync<JsonObject>())!["level"]!.GetValue<int>());
         Assert.Equal((before.Events + 2, before.Audits + 2), await CountsAsync());
         Assert.Equal(3, await app.Database.ScalarAsync<int>(
@@ -143,5 +145,94 @@ public sealed class SituationChangeTests(BousaiApp app) : IClassFixture<BousaiAp
         Assert.Equal("cleared", (await cleared.Content.ReadFromJsonAsync<JsonObject>())!["status"]!.GetValue<string>());
         await AssertRefusedAsync(await hq.PostAsync($"/api/alerts/{id}/clear", null), HttpStatusCode.Conflict, (before.Events + 3, before.Audits + 3));
         await AssertRefusedAsync(await hq.PostAsync("/api/alerts/999999/clear", null), HttpStatusCode.NotFound, (before.Events + 3, before.Audits + 3));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("  ")]
+    [InlineData(501)]
+    public async Task An_evacuation_level_without_a_reason_or_with_a_too_long_one_is_refused_naming_reason(object? reason)
+    {
+        using var hq = await app.SignedInClientAsync("hq");
+        var before = await CountsAsync();
+        var text = reason is int length ? new string('理', length) : (string?)reason;
+
+        await AssertRefusedAsync(await hq.PutAsJsonAsync("/api/districts/district-yashiro/evacuation-level", new { level = 4, decidedBy = "本部長", reason = text }),
+            HttpStatusCode.BadRequest, before, "reason");
+    }
+
+    [Fact]
+    public async Task The_reason_for_an_evacuation_level_is_kept_and_shown_to_staff_with_who_and_to_residents_without()
+    {
+        using var hq = await app.SignedInClientAsync("hq");
+        const string reason = "千曲川 屋代観測所で氾濫危険水位を超過";
+
+        var issued = await hq.PutAsJsonAsync("/api/districts/district-niijuku/evacuation-level", new { level = 4, decidedBy = "本部長（町長）", reason = " " + reason + " " });
+
+        Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+        Assert.Equal(reason, (await issued.Content.ReadFromJsonAsync<JsonObject>())!["reason"]!.GetValue<string>());
+        Assert.Equal(reason, await app.Database.ScalarAsync<string>(
+            "SELECT payload->'district'->>'reason' FROM situation_events WHERE kind = 'district_evacuation_level_changed' ORDER BY seq DESC LIMIT 1"));
+        var snapshots = app.Services.GetRequiredService<SituationSnapshots>();
+        var staff = (await snapshots.LoadAsync(Audience.Staff, CancellationToken.None)).Districts.Single(d => d.DistrictId == "district-niijuku");
+        Assert.Equal((4, reason, "本部長（町長）", "hq"), (staff.Level, staff.Reason, staff.DecidedBy, staff.EnteredBy));
+        Assert.NotNull(staff.IssuedAt);
+        var residents = (await snapshots.LoadAsync(Audience.Public, CancellationToken.None)).Districts.Single(d => d.DistrictId == "district-niijuku");
+        Assert.Equal((4, reason, null, null), (residents.Level, residents.Reason, residents.DecidedBy, residents.EnteredBy));
+    }
+
+    [Fact]
+    public async Task Acknowledging_and_clearing_an_alert_record_who_and_when_in_the_alert_and_its_events()
+    {
+        using var hq = await app.SignedInClientAsync("hq");
+        var raised = await hq.PostAsJsonAsync("/api/alerts", new { kind = "manual", message = "土砂崩れの通報多数" });
+        var id = (await raised.Content.ReadFromJsonAsync<JsonObject>())!["alertId"]!.GetValue<long>();
+
+        var acknowledged = (await (await hq.PostAsync($"/api/alerts/{id}/acknowledge", null)).Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("hq", acknowledged["acknowledgedBy"]!.GetValue<string>());
+        var acknowledgedAt = acknowledged["acknowledgedAt"]!.GetValue<DateTimeOffset>();
+        Assert.Null(acknowledged["clearedAt"]);
+        var active = (await app.Services.GetRequiredService<SituationSnapshots>().LoadAsync(Audience.Staff, CancellationToken.None)).Alerts.Single(a => a.AlertId == id);
+        Assert.Equal(acknowledgedAt, active.AcknowledgedAt);
+
+        var cleared = (await (await hq.PostAsJsonAsync($"/api/alerts/{id}/clear", new { note = "現地確認済み" })).Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(("hq", "現地確認済み"), (cleared["clearedBy"]!.GetValue<string>(), cleared["note"]!.GetValue<string>()));
+        var clearedAt = cleared["clearedAt"]!.GetValue<DateTimeOffset>();
+        Assert.True(clearedAt >= acknowledgedAt);
+
+        var events = await SituationEventLog.ReadAfterAsync(app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), 0, 10_000, CancellationToken.None);
+        Assert.Equal(acknowledgedAt, events.OfType<AlertAcknowledged>().Single(e => e.AlertId == id).AcknowledgedAt);
+        Assert.Equal(clearedAt, events.OfType<AlertCleared>().Single(e => e.AlertId == id).ClearedAt);
+    }
+
+    [Fact]
+    public async Task Adding_a_gauge_and_changing_its_thresholds_each_write_one_situation_event_and_one_audit_record()
+    {
+        using var admin = await app.SignedInClientAsync("admin");
+        var before = await CountsAsync();
+
+        var added = await admin.PostAsJsonAsync("/api/admin/stations", new
+        {
+            stationId = "station-test-event", nameJa = "試験", kind = "water_level", longitude = 140.2, latitude = 38.0,
+            thresholds = new Dictionary<string, double> { ["standby"] = 1.0, ["caution"] = 1.5, ["evacuation"] = 2.5, ["danger"] = 3.0 },
+        });
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        Assert.Equal((before.Events + 1, before.Audits + 1), await CountsAsync());
+        Assert.Equal("admin", await app.Database.ScalarAsync<string>(
+            "SELECT payload->>'addedBy' FROM situation_events WHERE kind = 'station_added' AND payload->'station'->>'stationId' = 'station-test-event'"));
+
+        await AssertRefusedAsync(await admin.PostAsJsonAsync("/api/admin/stations", new
+        {
+            stationId = "station-test-event", nameJa = "試験", kind = "water_level", longitude = 140.2, latitude = 38.0,
+        }), HttpStatusCode.Conflict, (before.Events + 1, before.Audits + 1));
+
+        var changed = await admin.PutAsJsonAsync("/api/admin/stations/station-test-event/thresholds",
+            new Dictionary<string, double> { ["standby"] = 0.8, ["caution"] = 1.2, ["evacuation"] = 1.6, ["danger"] = 1.9 });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal((before.Events + 2, before.Audits + 2), await CountsAsync());
+        var events = await SituationEventLog.ReadAfterAsync(app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), 0, 10_000, CancellationToken.None);
+        var thresholds = events.OfType<StationThresholdsChanged>().Single(e => e.StationId == "station-test-event");
+        Assert.Equal((1.9, 3.0, "admin"), (thresholds.Thresholds["danger"], thresholds.PreviousThresholds["danger"], thresholds.ChangedBy));
+        Assert.Null(((StationThresholdsChanged)thresholds.ForPublic()).ChangedBy);
     }
 }

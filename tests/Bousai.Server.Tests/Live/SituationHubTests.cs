@@ -77,7 +77,7 @@ public sealed class SituationHubTests(KestrelApp fixture) : IClassFixture<Kestre
         Assert.Equal(HttpStatusCode.OK, (await hq.PatchAsJsonAsync($"/api/reports/{reportId}", new { verified = true, internalNote = "消防に連絡済" })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await hq.PatchAsJsonAsync($"/api/reports/{reportId}", new { verified = false })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await hq.PutAsJsonAsync("/api/districts/district-wada/evacuation-level",
-            new { level = 4, decidedBy = "本部長（町長）" })).StatusCode);
+            new { level = 4, decidedBy = "本部長（町長）", reason = "和田川 氾濫危険水位に到達" })).StatusCode);
 
         await staff.WaitUntilAsync(c => c.LastThrough >= start + 6, "six staff events");
         await resident.WaitUntilAsync(c => c.LastThrough >= start + 6, "the public position to reach the sixth event");

@@ -122,7 +122,7 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         using var hq = await _app.SignedInClientAsync("hq");
         Assert.Equal(System.Net.HttpStatusCode.OK, (await hq.PutAsJsonAsync("/api/districts/district-wada/evacuation-level",
-            new { level = 4, decidedBy = "本部長" })).StatusCode);
+            new { level = 4, decidedBy = "本部長", reason = "千曲川の水位上昇" })).StatusCode);
 
         await WaitForAsync(page, "#activity-list li[data-kind='district_evacuation_level_changed']", "hq-live");
         await WaitForAsync(page, "#activity-list li[data-kind='shelter_status_changed']", "hq-live");

@@ -77,7 +77,8 @@ public sealed class TextInputEndpointTests(BousaiApp app) : IClassFixture<Bousai
         { "field", "POST", "/api/reports", """{"category":"flooding","description":"{TEXT}","longitude":140.19,"latitude":38.0}""", "description" },
         { "hq", "PUT", "/api/shelters/takahata-shelter-02/status", """{"open":true,"occupancy":3,"note":"{TEXT}"}""", "note" },
         { "hq", "POST", "/api/alerts", """{"kind":"manual","level":3,"message":"{TEXT}"}""", "message" },
-        { "hq", "PUT", "/api/districts/district-niijuku/evacuation-level", """{"level":3,"decidedBy":"{TEXT}"}""", "decidedBy" },
+        { "hq", "PUT", "/api/districts/district-niijuku/evacuation-level", """{"level":3,"decidedBy":"{TEXT}","reason":"水位上昇"}""", "decidedBy" },
+        { "hq", "PUT", "/api/districts/district-niijuku/evacuation-level", """{"level":3,"decidedBy":"本部長","reason":"{TEXT}"}""", "reason" },
         { "admin", "POST", "/api/admin/stations", """{"stationId":"x-1","nameJa":"{TEXT}","kind":"rain","longitude":140.1,"latitude":38.0}""", "nameJa" },
         { "admin", "PUT", "/api/admin/stations/any/thresholds", """{"{TEXT}":1.0}""", "{TEXT}" },
     };
