@@ -28,7 +28,7 @@ builder.Services.ConfigureHttpJsonOptions(options => BousaiJson.Configure(option
 builder.Services.AddProblemDetails();
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.AddExceptionHandler<BadRequestProblems>();
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(options => options.DescribeBousai());
 
 var app = builder.Build();
 await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();

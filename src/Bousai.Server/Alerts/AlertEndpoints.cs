@@ -42,8 +42,10 @@ public static partial class AlertEndpoints
     {
         var alerts = routes.MapGroup("/api/alerts").WithTags("Alerts").RequireAuthorization(AccountEndpoints.HqPolicy);
         alerts.MapPost("/", RaiseAsync).WithSummary("Raise an alert for HQ");
-        alerts.MapPost("/{alertId:long}/acknowledge", AcknowledgeAsync).WithSummary("Acknowledge an alert: someone is on it");
-        alerts.MapPost("/{alertId:long}/clear", ClearAsync).WithSummary("Clear an alert");
+        alerts.MapPost("/{alertId:long}/acknowledge", AcknowledgeAsync).WithSummary("Acknowledge an alert: someone is on it")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        alerts.MapPost("/{alertId:long}/clear", ClearAsync).WithSummary("Clear an alert")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return routes;
     }
 

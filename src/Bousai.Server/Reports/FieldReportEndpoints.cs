@@ -44,7 +44,7 @@ public static class FieldReportEndpoints
         var reports = routes.MapGroup("/api/reports").WithTags("Field reports");
         reports.MapPost("/", SubmitAsync).RequireAuthorization(AccountEndpoints.StaffPolicy).WithSummary("Post a geotagged report from the field");
         reports.MapPatch("/{reportId:long}", TriageAsync).RequireAuthorization(AccountEndpoints.HqPolicy)
-            .WithSummary("Verify a report, set its status, or add an internal note (HQ)");
+            .WithSummary("Verify a report, set its status, or add an internal note (HQ)").ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 

@@ -51,9 +51,11 @@ public static class StationEndpoints
             .WithSummary("Refused gauge messages, newest first, with the reason and the first 2 KB of the payload");
 
         var admin = routes.MapGroup("/api/admin/stations").WithTags("Stations").RequireAuthorization(AccountEndpoints.AdminPolicy);
-        admin.MapPost("/", AddAsync).WithSummary("Add a gauge (admin; audited). Ingestion accepts its readings at once.");
+        admin.MapPost("/", AddAsync).WithSummary("Add a gauge (admin; audited). Ingestion accepts its readings at once.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         admin.MapPut("/{stationId}/thresholds", SetThresholdsAsync)
-            .WithSummary("Replace a gauge's thresholds (admin; audited). The next reading is judged by them.");
+            .WithSummary("Replace a gauge's thresholds (admin; audited). The next reading is judged by them.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 

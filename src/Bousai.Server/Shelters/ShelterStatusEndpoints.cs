@@ -38,7 +38,9 @@ public static class ShelterStatusEndpoints
         routes.MapPut("/api/shelters/{shelterId}/status", UpdateAsync)
             .RequireAuthorization(AccountEndpoints.StaffPolicy)
             .WithTags("Shelters")
-            .WithSummary("Open or close a shelter and report its head count (its shelter staff or HQ)");
+            .WithSummary("Open or close a shelter and report its head count (its shelter staff or HQ)")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
