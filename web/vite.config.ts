@@ -22,7 +22,7 @@ export default defineConfig({
           groups: [
             { name: 'ol', test: /node_modules[\\/]ol[\\/]/ },
             { name: 'signalr', test: /node_modules[\\/]@microsoft[\\/]signalr[\\/]/ },
-            { name: 'shared', test: new RegExp(`^${sources}(?!hq/|public/|styles/)`) },
+            { name: 'shared', test: new RegExp(`^${sources}core/`) },
           ],
         },
       },

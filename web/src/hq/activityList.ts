@@ -1,13 +1,14 @@
 // What has just happened, newest first: the snapshot's recent events, then each event as it arrives, each as a
 // sentence in the current language. Browser tests read #activity-list li[data-seq][data-kind].
-import { h } from '../dom';
-import { isIssued, levelName } from '../evacuationLevels';
-import { lang, onLangChange, t } from '../i18n';
-import { hhmmss, isoTime } from '../japanTime';
-import type { Situation, SituationChange } from '../live/situation';
-import type { RefusalCount, SituationEvent, SituationSnapshot, StationState } from '../live/situationMessages';
-import { crowdingLabel } from '../shelterFacts';
-import { metresText, stageRank, stageThresholdKey, thresholdName } from '../stations/stationFacts';
+import { h } from '../core/dom';
+import { isIssued, levelName } from '../core/evacuationLevels';
+import { lang, onLangChange } from '../core/i18n';
+import { t } from './messages';
+import { hhmmss, isoTime } from '../core/japanTime';
+import type { Situation, SituationChange } from '../core/live/situation';
+import type { RefusalCount, SituationEvent, SituationSnapshot, StationState } from '../core/live/situationMessages';
+import { crowdingLabel } from '../core/shelterFacts';
+import { metresText, stageRank, stageThresholdKey, thresholdName } from '../core/stations/stationFacts';
 import { deadLetterReason } from './deadLetters';
 
 /** Enough to scroll back over a busy hour without the page growing without bound. */

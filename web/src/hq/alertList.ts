@@ -1,8 +1,9 @@
 // HQ alerts not yet cleared, newest first, with their count beside the heading.
-import { h } from '../dom';
-import { onLangChange, t } from '../i18n';
-import { hhmm, isoTime } from '../japanTime';
-import { concerns, type Situation } from '../live/situation';
+import { h } from '../core/dom';
+import { onLangChange } from '../core/i18n';
+import { t } from './messages';
+import { hhmm, isoTime } from '../core/japanTime';
+import { concerns, type Situation } from '../core/live/situation';
 import type { PlaceNames } from './activityList';
 
 export function mountAlertList(list: HTMLElement, count: HTMLElement, situation: Situation, names: PlaceNames): () => void {

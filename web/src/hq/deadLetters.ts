@@ -1,9 +1,9 @@
 // Gauge messages ingestion refused (dead letters), newest first: when, why in words, the detail, and what was sent,
 // truncated. For one gauge under its chart, or for every gauge including stations the town does not know.
-import { fetchDeadLetters, type DeadLetter } from '../api';
-import { h } from '../dom';
-import { t, tOr } from '../i18n';
-import { hhmm, hhmmss, isoTime } from '../japanTime';
+import { fetchDeadLetters, type DeadLetter } from '../core/api';
+import { h } from '../core/dom';
+import { t, tOr } from './messages';
+import { hhmm, hhmmss, isoTime } from '../core/japanTime';
 
 /** Enough of a payload to see what is wrong with it without a wall of text. */
 const payloadShown = 400;

@@ -1,9 +1,9 @@
 // Each district's 警戒レベル as a list of buttons: what the map's fills say, reachable by keyboard and screen reader.
 import type Feature from 'ol/Feature';
-import { h } from '../dom';
-import { levelText } from '../evacuationLevels';
-import { localName, onLangChange } from '../i18n';
-import { districtEvacuation } from '../layers/districts';
+import { h } from '../core/dom';
+import { levelText } from '../core/evacuationLevels';
+import { localName, onLangChange } from '../core/i18n';
+import { districtEvacuation } from '../core/layers/districts';
 
 export function mountDistrictLevels(list: HTMLElement, districts: Feature[], onPick: (district: Feature) => void): () => void {
   const render = () => {

@@ -1,12 +1,13 @@
 // HQ's 観測所 panel: every gauge with its last reading, age and stage (live from the hub) and the messages it sent
 // that ingestion refused in the last 24 hours (from /api/stations, reloaded after gauge events but no faster than every
 // few seconds). A button opens the refused messages of every gauge, including stations the town does not know.
-import { fetchStations, type StationOverview } from '../api';
-import { onLangChange, t } from '../i18n';
-import { concerns, type Situation } from '../live/situation';
-import type { StationState } from '../live/situationMessages';
-import type { StationRef } from '../stations/stationFacts';
-import { byKind, mountStationList } from '../stations/stationList';
+import { fetchStations, type StationOverview } from '../core/api';
+import { onLangChange } from '../core/i18n';
+import { t } from './messages';
+import { concerns, type Situation } from '../core/live/situation';
+import type { StationState } from '../core/live/situationMessages';
+import type { StationRef } from '../core/stations/stationFacts';
+import { byKind, mountStationList } from '../core/stations/stationList';
 
 const minReloadMs = 5_000;
 

@@ -1,8 +1,9 @@
 // One checkbox per layer, labelled in the current language with its feature count.
 // Browser tests read data-layer and data-feature-count on each entry.
-import { h } from '../dom';
-import { onLangChange, t } from '../i18n';
-import type { DataLayer } from '../map/dataLayer';
+import { h } from '../core/dom';
+import { onLangChange } from '../core/i18n';
+import { t } from './messages';
+import type { DataLayer } from '../core/map/dataLayer';
 
 export function mountLayerSwitcher(list: HTMLElement, layers: DataLayer[]): void {
   for (const { id, layer, loaded } of layers) {

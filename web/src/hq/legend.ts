@@ -1,15 +1,16 @@
 // Symbols of the map, drawn with the same colours and shapes as the layers.
-import { h } from '../dom';
-import { issuedLevels } from '../evacuationLevels';
-import { onLangChange, t, type MessageKey } from '../i18n';
-import { boundaryColor } from '../layers/boundary';
-import { districtColor, levelColors } from '../layers/districts';
-import { floodColor } from '../layers/floodZones';
-import { landslideColor } from '../layers/landslideZones';
-import { riverColor } from '../layers/rivers';
-import { reportColor } from '../layers/reports';
-import { closedShelterColor, crowdingColors, shelterColor } from '../layers/shelters';
-import { stationSymbolSvg } from '../stations/stationFacts';
+import { h } from '../core/dom';
+import { issuedLevels } from '../core/evacuationLevels';
+import { onLangChange } from '../core/i18n';
+import { t, type MessageKey } from './messages';
+import { boundaryColor } from '../core/layers/boundary';
+import { districtColor, levelColors } from '../core/layers/districts';
+import { floodColor } from '../core/layers/floodZones';
+import { landslideColor } from '../core/layers/landslideZones';
+import { riverColor } from '../core/layers/rivers';
+import { reportColor } from '../core/layers/reports';
+import { closedShelterColor, crowdingColors, shelterColor } from '../core/layers/shelters';
+import { stationSymbolSvg } from '../core/stations/stationFacts';
 
 const svg = (inner: string) =>
   `<svg width="28" height="20" viewBox="0 0 28 20" aria-hidden="true" focusable="false">${inner}</svg>`;

@@ -1,10 +1,10 @@
 // Shelters as a list of buttons, so keyboard and screen-reader users reach what the map shows, each with its
 // live status in words. Browser tests read [data-shelter-id][data-crowding] on each item.
 import type Feature from 'ol/Feature';
-import { h } from '../dom';
-import { localName, onLangChange } from '../i18n';
-import { shelterStatus } from '../layers/shelters';
-import { crowdingAttribute, headCountText, openingText } from '../shelterFacts';
+import { h } from '../core/dom';
+import { localName, onLangChange } from '../core/i18n';
+import { shelterStatus } from '../core/layers/shelters';
+import { crowdingAttribute, headCountText, openingText } from '../core/shelterFacts';
 
 export interface ShelterList {
   /** Brings each item's status in line with its feature's live status. */

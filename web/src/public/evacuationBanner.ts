@@ -1,10 +1,11 @@
 // The banner residents must not miss: which districts are under 警戒レベル 3 or above, highest level first,
 // with what to do. Empty (and silent) while no district has a level in force.
-import { h } from '../dom';
-import type { CommonProps } from '../geodata';
-import { issuedLevels, levelAction, levelText } from '../evacuationLevels';
-import { localName, onLangChange, t } from '../i18n';
-import { concerns, type Situation } from '../live/situation';
+import { h } from '../core/dom';
+import type { CommonProps } from '../core/geodata';
+import { issuedLevels, levelAction, levelText } from '../core/evacuationLevels';
+import { localName, onLangChange } from '../core/i18n';
+import { t } from './messages';
+import { concerns, type Situation } from '../core/live/situation';
 
 export interface EvacuationBanner {
   /** District names, from the districts layer; until they arrive the banner gives the level without them. */

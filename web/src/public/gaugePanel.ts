@@ -1,13 +1,14 @@
 // River levels and rain for residents: the gauges as a list of buttons under the map, a key to their symbols, and a
 // gauge's 24-hour chart in a dialog that fits a small phone. Live from the public hub; silent gauges say 欠測.
 import type Feature from 'ol/Feature';
-import { byId, h } from '../dom';
-import { onLangChange, t } from '../i18n';
-import { applyStationStates } from '../layers/stations';
-import { concerns, stationKinds, type Situation } from '../live/situation';
-import { createStationChart } from '../stations/stationChart';
-import { everyHalfMinute, stageRank, stationCondition, stationName, stationSymbolSvg, type StationRef } from '../stations/stationFacts';
-import { byKind, mountStationList, stationRefFromProps } from '../stations/stationList';
+import { byId, h } from '../core/dom';
+import { onLangChange } from '../core/i18n';
+import { t } from './messages';
+import { applyStationStates } from '../core/layers/stations';
+import { concerns, stationKinds, type Situation } from '../core/live/situation';
+import { createStationChart } from '../core/stations/stationChart';
+import { everyHalfMinute, stageRank, stationCondition, stationName, stationSymbolSvg, type StationRef } from '../core/stations/stationFacts';
+import { byKind, mountStationList, stationRefFromProps } from '../core/stations/stationList';
 
 export interface GaugePanel {
   /** The gauges of the stations layer; the map's features follow the live states from then on. */
