@@ -25,7 +25,7 @@ import { showSignedInUser } from './account';
 import { mountActivityList, type PlaceNames } from './activityList';
 import { mountAlertList } from './alertList';
 import { mountDetailsPanel, type DetailsPanel } from './detailsPanel';
-import { mountDistrictLevels } from './districtLevels';
+import { mountDistrictLevels, type DistrictLevels } from './districtLevels';
 import { mountGaugeOverview, toStationRef } from './gaugeOverview';
 import { mountLayerSwitcher } from './layerSwitcher';
 import { mountLegend } from './legend';
@@ -68,7 +68,7 @@ followSituation('/hubs/situation', {
   unauthorized: () => location.assign('/login?returnUrl=/'),
 });
 
-void showSignedInUser();
+const signedIn = showSignedInUser();
 void start();
 
 async function start(): Promise<void> {
@@ -101,7 +101,7 @@ async function start(): Promise<void> {
   details = panel;
   panel.onStationShown((id) => gauges.setPicked(id));
   let shelterList: ShelterList | null = null;
-  let districtList: (() => void) | null = null;
+  let districtList: DistrictLevels | null = null;
   let shelterFeatures: Feature[] = [];
   let districtFeatures: Feature[] = [];
   let stationFeatures: Feature[] = [];
@@ -111,7 +111,6 @@ async function start(): Promise<void> {
     applyEvacuationLevels(districtFeatures, situation.districts);
     reports.sync(situation.reports.values());
     shelterList?.update();
-    districtList?.();
     panel.refresh();
   };
   const showStations = () => {
@@ -146,7 +145,18 @@ async function start(): Promise<void> {
     (features) => {
       districtFeatures = features;
       names.add(features);
-      districtList = mountDistrictLevels(byId('district-list'), features, (f) => panel.show(f, 'districts', true));
+      districtList = mountDistrictLevels(byId('district-list'), {
+        districts: features.map((f) => ({ id: String(f.get('id')), name_ja: f.get('name_ja'), name_en: f.get('name_en') })),
+        situation,
+        onPick: (id) => {
+          const feature = features.find((f) => String(f.get('id')) === id);
+          if (feature) panel.show(feature, 'districts', true);
+        },
+      });
+      signedIn.then(
+        (user) => user && districtList?.setRole(user.role),
+        () => undefined, // without a profile the list stays read-only
+      );
       showSituation();
       activity.refresh();
       alertList();
