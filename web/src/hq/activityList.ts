@@ -6,6 +6,7 @@ import { lang, onLangChange } from '../core/i18n';
 import { t } from './messages';
 import { hhmmss, isoTime } from '../core/japanTime';
 import type { Situation, SituationChange } from '../core/live/situation';
+import { subscriptions, type Mounted } from '../core/mounted';
 import type { RefusalCount, SituationEvent, SituationSnapshot, StationState } from '../core/live/situationMessages';
 import { crowdingLabel } from '../core/shelterFacts';
 import { metresText, stageRank, stageThresholdKey, thresholdName } from '../core/stations/stationFacts';
@@ -46,7 +47,7 @@ function isNotable(before: StationState | undefined, state: StationState): boole
   return stageMoved || concernMoved;
 }
 
-export interface ActivityList {
+export interface ActivityList extends Mounted {
   /** Re-renders every sentence, e.g. once shelter and district names have loaded. */
   refresh(): void;
 }
@@ -133,13 +134,21 @@ export function mountActivityList(list: HTMLElement, status: HTMLElement, situat
     showStatus();
   };
 
-  situation.onChange((change) => (change.kind === 'snapshot' ? loadSnapshot(change.snapshot) : addEvents(change)));
+  const subs = subscriptions();
+  subs.add(situation.onChange((change) => (change.kind === 'snapshot' ? loadSnapshot(change.snapshot) : addEvents(change))));
   const refresh = () => {
     items.forEach(render);
     showStatus();
   };
-  onLangChange(refresh);
-  return { refresh };
+  subs.add(onLangChange(refresh));
+  return {
+    refresh,
+    dispose: () => {
+      subs.dispose();
+      list.replaceChildren();
+      status.textContent = '';
+    },
+  };
 }
 
 function group(event: SituationEvent): 'shelter' | 'level' | 'report' | 'alert' | 'station' | 'refused' {

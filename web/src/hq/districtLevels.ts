@@ -8,6 +8,7 @@ import { repeat } from 'lit-html/directives/repeat.js';
 import { isIssued, issuedLevels, levelName, levelText } from '../core/evacuationLevels';
 import { describedBy, fieldError, formMessage, isInvalid, type FieldErrors } from '../core/form';
 import { localName, onLangChange } from '../core/i18n';
+import type { Mounted } from '../core/mounted';
 import { hhmm } from '../core/japanTime';
 import { concerns, type Situation } from '../core/live/situation';
 import type { DistrictEvacuation } from '../core/live/situationMessages';
@@ -41,10 +42,9 @@ export interface DistrictLevelsOptions {
   issue?: IssueLevel;
 }
 
-export interface DistrictLevels {
+export interface DistrictLevels extends Mounted {
   /** Role from /api/me: only `hq` may issue and lift; everyone else sees the list read-only. */
   setRole(role: string): void;
-  dispose(): void;
 }
 
 interface Draft {

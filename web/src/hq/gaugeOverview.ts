@@ -3,6 +3,7 @@
 // few seconds). A button opens the refused messages of every gauge, including stations the town does not know.
 import { fetchStations, type StationOverview } from '../core/api';
 import { onLangChange } from '../core/i18n';
+import { subscriptions, type Mounted } from '../core/mounted';
 import { t } from './messages';
 import { concerns, type Situation } from '../core/live/situation';
 import type { StationState } from '../core/live/situationMessages';
@@ -11,7 +12,7 @@ import { byKind, mountStationList } from '../core/stations/stationList';
 
 const minReloadMs = 5_000;
 
-export interface GaugeOverview {
+export interface GaugeOverview extends Mounted {
   /** Resolves with the gauges once /api/stations has answered. */
   loaded: Promise<StationOverview[]>;
   station(stationId: string): StationOverview | undefined;
@@ -88,16 +89,25 @@ export function mountGaugeOverview(
   const loaded = load();
   loaded.catch(() => undefined);
   showAll.addEventListener('click', onShowAll);
-  situation.onChange((change) => {
-    if (!concerns(change, ['station_state_changed', 'sensor_messages_refused'])) return;
-    update();
-    if (change.kind === 'events') reloadSoon();
-  });
-  onLangChange(() => {
-    if (failed) status.textContent = t('gaugesLoadFailed');
-  });
+  const subs = subscriptions();
+  subs.add(() => showAll.removeEventListener('click', onShowAll));
+  subs.add(
+    situation.onChange((change) => {
+      if (!concerns(change, ['station_state_changed', 'sensor_messages_refused'])) return;
+      update();
+      if (change.kind === 'events') reloadSoon();
+    }),
+  );
+  subs.add(
+    onLangChange(() => {
+      if (failed) status.textContent = t('gaugesLoadFailed');
+    }),
+  );
+  subs.add(() => clearTimeout(timer));
+  subs.add(() => stationList.dispose());
 
   return {
+    dispose: subs.dispose,
     loaded,
     station: (stationId) => byId.get(stationId),
     setPicked: stationList.setPicked,

@@ -2,6 +2,7 @@
 import { h } from '../core/dom';
 import { issuedLevels } from '../core/evacuationLevels';
 import { onLangChange } from '../core/i18n';
+import type { Mounted } from '../core/mounted';
 import { t, type MessageKey } from './messages';
 import { boundaryColor } from '../core/layers/boundary';
 import { districtColor, levelColors } from '../core/layers/districts';
@@ -57,7 +58,7 @@ const entries: Array<[MessageKey | (() => string), string]> = [
   ],
 ];
 
-export function mountLegend(list: HTMLElement): void {
+export function mountLegend(list: HTMLElement): Mounted {
   const labels = entries.map(([key, symbol]) => {
     const text = h('span', {});
     const item = h('li', {}, text);
@@ -66,6 +67,12 @@ export function mountLegend(list: HTMLElement): void {
     return () => (text.textContent = typeof key === 'function' ? key() : t(key));
   });
   const render = () => labels.forEach((render) => render());
-  onLangChange(render);
+  const stopLang = onLangChange(render);
   render();
+  return {
+    dispose: () => {
+      stopLang();
+      list.replaceChildren();
+    },
+  };
 }

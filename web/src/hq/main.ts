@@ -60,7 +60,7 @@ gauges.loaded.then(
 followSituation('/hubs/situation', {
   snapshot: (snapshot) => situation.load(snapshot),
   events: (events) => situation.apply(events),
-  status: mountLiveIndicator(byId('live-status')),
+  status: mountLiveIndicator(byId('live-status')).show,
   signedIn: () => fetchMe().then(
     () => true,
     (error: unknown) => !(error instanceof UnauthorizedError), // unreachable is not signed out
@@ -159,7 +159,7 @@ async function start(): Promise<void> {
       );
       showSituation();
       activity.refresh();
-      alertList();
+      alertList.refresh();
     },
     () => undefined,
   );

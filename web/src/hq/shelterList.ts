@@ -5,8 +5,9 @@ import { h } from '../core/dom';
 import { localName, onLangChange } from '../core/i18n';
 import { shelterStatus } from '../core/layers/shelters';
 import { crowdingAttribute, headCountText, openingText } from '../core/shelterFacts';
+import type { Mounted } from '../core/mounted';
 
-export interface ShelterList {
+export interface ShelterList extends Mounted {
   /** Brings each item's status in line with its feature's live status. */
   update(): void;
 }
@@ -34,7 +35,13 @@ export function mountShelterList(list: HTMLElement, shelters: Feature[], onPick:
     rows.forEach(updateRow);
     list.replaceChildren(...rows.map((r) => r.item));
   };
-  onLangChange(render);
+  const stopLang = onLangChange(render);
   render();
-  return { update: () => rows.forEach(updateRow) };
+  return {
+    update: () => rows.forEach(updateRow),
+    dispose: () => {
+      stopLang();
+      list.replaceChildren();
+    },
+  };
 }

@@ -57,7 +57,7 @@ situation.onChange((change) => {
 followSituation('/hubs/public', {
   snapshot: (snapshot) => situation.load(snapshot),
   events: (events) => situation.apply(events),
-  status: mountLiveIndicator(byId('live-status'), { staleHint: 'with-advice' }),
+  status: mountLiveIndicator(byId('live-status'), { staleHint: 'with-advice' }).show,
 });
 void start();
 
