@@ -1,8 +1,41 @@
 // What a form shows of a refused write: each field's messages beside its input (tied to it by aria-describedby and
 // aria-invalid), and one form-level message (role=alert) for what no field on the form explains.
 import { html, nothing, type TemplateResult } from 'lit-html';
-import { t } from './i18n';
+import { pageTranslator } from './i18n';
 import type { SendFailure } from './send';
+
+// The write path's own strings: only pages with forms load this module, so only they ship them.
+const ja = {
+  'send.invalid': '入力内容を確認してください。',
+  'send.signedOut': 'ログインの有効期限が切れました。入力内容はこのままです。別のタブでログインし直してから、もう一度送信してください。',
+  'send.signInAgain': 'ログイン画面を開く（新しいタブ）',
+  'send.forbidden': 'この操作を行う権限がありません。',
+  'send.notFound': '対象が見つかりません。削除された可能性があります。',
+  'send.conflict': '他の人が先に変更しました。最新の状態を確認してから、もう一度操作してください。',
+  'send.rateLimited': '操作が多すぎます。少し待ってから、もう一度送信してください。',
+  'send.rateLimitedFor': '操作が多すぎます。{n}秒ほど待ってから、もう一度送信してください。',
+  'send.network': 'サーバーに接続できませんでした。入力内容はこのままです。通信を確認して、もう一度送信してください。',
+  'send.server': 'サーバーでエラーが発生しました（{status}）。変更されたかどうか、表示を確認してください。',
+  'send.sending': '送信中…',
+} as const;
+
+const en: Record<keyof typeof ja, string> = {
+  'send.invalid': 'Please check what you entered.',
+  'send.signedOut': 'Your sign-in has expired. What you entered is kept: sign in again in another tab, then send again.',
+  'send.signInAgain': 'Open the sign-in page (new tab)',
+  'send.forbidden': 'Your account may not do this.',
+  'send.notFound': 'Not found: it may have been removed.',
+  'send.conflict': 'Someone else changed this first. Check the latest state, then try again.',
+  'send.rateLimited': 'Too many requests. Wait a moment, then send again.',
+  'send.rateLimitedFor': 'Too many requests. Wait about {n} s, then send again.',
+  'send.network': 'The server could not be reached. What you entered is kept: check the connection and send again.',
+  'send.server': 'The server had an error ({status}). Check whether the change was made.',
+  'send.sending': 'Sending…',
+};
+
+const { t } = pageTranslator({ ja, en });
+/** The write path's strings, for a form's own controls ("送信中…"). */
+export const formText = t;
 
 /** Messages by field name: the server's (a 400's `errors`) or the form's own checks, in the same shape. */
 export type FieldErrors = Record<string, string[]>;

@@ -6,7 +6,7 @@ import { html, nothing, render, type TemplateResult } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
 import { repeat } from 'lit-html/directives/repeat.js';
 import { isIssued, issuedLevels, levelName, levelText } from '../core/evacuationLevels';
-import { describedBy, fieldError, formMessage, isInvalid, type FieldErrors } from '../core/form';
+import { describedBy, fieldError, formMessage, formText, isInvalid, type FieldErrors } from '../core/form';
 import { localName, onLangChange } from '../core/i18n';
 import type { Mounted } from '../core/mounted';
 import { hhmm } from '../core/japanTime';
@@ -271,7 +271,7 @@ export function mountDistrictLevels(list: HTMLElement, options: DistrictLevelsOp
       ${formMessage(d.failure, fields)}
       <div class="form-actions">
         <button type="button" class="primary confirm" ?disabled=${d.sending} @click=${() => void submit()}>
-          ${d.sending ? t('send.sending') : t(lifting ? 'levelForm.confirmLiftButton' : 'levelForm.confirmIssueButton')}
+          ${d.sending ? formText('send.sending') : t(lifting ? 'levelForm.confirmLiftButton' : 'levelForm.confirmIssueButton')}
         </button>
         <button
           type="button"
