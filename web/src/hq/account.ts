@@ -1,7 +1,8 @@
 // The signed-in user in the header; without a session the page sends the user to sign in.
-import { fetchMe, UnauthorizedError, type SignedInUser } from '../api';
-import { byId } from '../dom';
-import { onLangChange, tOr } from '../i18n';
+import { fetchMe, UnauthorizedError, type SignedInUser } from '../core/api';
+import { byId } from '../core/dom';
+import { onLangChange } from '../core/i18n';
+import { tOr } from './messages';
 
 export async function showSignedInUser(): Promise<SignedInUser | null> {
   try {

@@ -1,13 +1,15 @@
 // What has just happened, newest first: the snapshot's recent events, then each event as it arrives, each as a
 // sentence in the current language. Browser tests read #activity-list li[data-seq][data-kind].
-import { h } from '../dom';
-import { isIssued, levelName } from '../evacuationLevels';
-import { lang, onLangChange, t } from '../i18n';
-import { hhmmss, isoTime } from '../japanTime';
-import type { Situation, SituationChange } from '../live/situation';
-import type { RefusalCount, SituationEvent, SituationSnapshot, StationState } from '../live/situationMessages';
-import { crowdingLabel } from '../shelterFacts';
-import { metresText, stageRank, stageThresholdKey, thresholdName } from '../stations/stationFacts';
+import { h } from '../core/dom';
+import { isIssued, levelName } from '../core/evacuationLevels';
+import { lang, onLangChange } from '../core/i18n';
+import { t } from './messages';
+import { hhmmss, isoTime } from '../core/japanTime';
+import type { Situation, SituationChange } from '../core/live/situation';
+import { subscriptions, type Mounted } from '../core/mounted';
+import type { RefusalCount, SituationEvent, SituationSnapshot, StationState } from '../core/live/situationMessages';
+import { crowdingLabel } from '../core/shelterFacts';
+import { metresText, stageRank, stageThresholdKey, thresholdName } from '../core/stations/stationFacts';
 import { deadLetterReason } from './deadLetters';
 
 /** Enough to scroll back over a busy hour without the page growing without bound. */
@@ -45,7 +47,7 @@ function isNotable(before: StationState | undefined, state: StationState): boole
   return stageMoved || concernMoved;
 }
 
-export interface ActivityList {
+export interface ActivityList extends Mounted {
   /** Re-renders every sentence, e.g. once shelter and district names have loaded. */
   refresh(): void;
 }
@@ -132,13 +134,21 @@ export function mountActivityList(list: HTMLElement, status: HTMLElement, situat
     showStatus();
   };
 
-  situation.onChange((change) => (change.kind === 'snapshot' ? loadSnapshot(change.snapshot) : addEvents(change)));
+  const subs = subscriptions();
+  subs.add(situation.onChange((change) => (change.kind === 'snapshot' ? loadSnapshot(change.snapshot) : addEvents(change))));
   const refresh = () => {
     items.forEach(render);
     showStatus();
   };
-  onLangChange(refresh);
-  return { refresh };
+  subs.add(onLangChange(refresh));
+  return {
+    refresh,
+    dispose: () => {
+      subs.dispose();
+      list.replaceChildren();
+      status.textContent = '';
+    },
+  };
 }
 
 function group(event: SituationEvent): 'shelter' | 'level' | 'report' | 'alert' | 'station' | 'refused' {

@@ -1,11 +1,18 @@
 // HQ alerts not yet cleared, newest first, with their count beside the heading.
-import { h } from '../dom';
-import { onLangChange, t } from '../i18n';
-import { hhmm, isoTime } from '../japanTime';
-import { concerns, type Situation } from '../live/situation';
+import { h } from '../core/dom';
+import { onLangChange } from '../core/i18n';
+import { t } from './messages';
+import { hhmm, isoTime } from '../core/japanTime';
+import { concerns, type Situation } from '../core/live/situation';
+import { subscriptions, type Mounted } from '../core/mounted';
 import type { PlaceNames } from './activityList';
 
-export function mountAlertList(list: HTMLElement, count: HTMLElement, situation: Situation, names: PlaceNames): () => void {
+export interface AlertList extends Mounted {
+  /** Draws again, e.g. once district names are known. */
+  refresh(): void;
+}
+
+export function mountAlertList(list: HTMLElement, count: HTMLElement, situation: Situation, names: PlaceNames): AlertList {
   const render = () => {
     const alerts = [...situation.alerts.values()].sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
     count.textContent = situation.known ? t('alertsCount', { n: alerts.length }) : '';
@@ -31,10 +38,20 @@ export function mountAlertList(list: HTMLElement, count: HTMLElement, situation:
     );
     if (situation.known && alerts.length === 0) list.append(h('li', { class: 'alert-none' }, t('alertsNone')));
   };
-  situation.onChange((change) => {
-    if (concerns(change, ['alert_raised', 'alert_acknowledged', 'alert_cleared'])) render();
-  });
-  onLangChange(render);
+  const subs = subscriptions();
+  subs.add(
+    situation.onChange((change) => {
+      if (concerns(change, ['alert_raised', 'alert_acknowledged', 'alert_cleared'])) render();
+    }),
+  );
+  subs.add(onLangChange(render));
   render();
-  return render;
+  return {
+    refresh: render,
+    dispose: () => {
+      subs.dispose();
+      list.replaceChildren();
+      count.textContent = '';
+    },
+  };
 }

@@ -1,16 +1,17 @@
 // Gauge messages ingestion refused (dead letters), newest first: when, why in words, the detail, and what was sent,
 // truncated. For one gauge under its chart, or for every gauge including stations the town does not know.
-import { fetchDeadLetters, type DeadLetter } from '../api';
-import { h } from '../dom';
-import { t, tOr } from '../i18n';
-import { hhmm, hhmmss, isoTime } from '../japanTime';
+import { fetchDeadLetters, type DeadLetter } from '../core/api';
+import { h } from '../core/dom';
+import { t, tOr } from './messages';
+import { hhmm, hhmmss, isoTime } from '../core/japanTime';
+import type { Mounted } from '../core/mounted';
 
 /** Enough of a payload to see what is wrong with it without a wall of text. */
 const payloadShown = 400;
 /** Refusals come in bursts (a misconfigured gauge every 10 minutes): reload no faster than this. */
 const minReloadMs = 5_000;
 
-export interface DeadLetterView {
+export interface DeadLetterView extends Mounted {
   readonly element: HTMLElement;
   /** Reloads (at most every few seconds), e.g. after a sensor_messages_refused event. */
   reloadSoon(): void;
@@ -71,7 +72,15 @@ export function mountDeadLetters(stationId: string | null, stationName: (id: str
 
   render();
   load();
-  return { element, reloadSoon, render };
+  return {
+    element,
+    reloadSoon,
+    render,
+    dispose: () => {
+      clearTimeout(timer);
+      element.remove();
+    },
+  };
 }
 
 function item(letter: DeadLetter, withStation: boolean, stationName: (id: string) => string): HTMLLIElement {

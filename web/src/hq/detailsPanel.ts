@@ -4,16 +4,19 @@ import type Feature from 'ol/Feature';
 import type { FeatureLike } from 'ol/Feature';
 import type Map from 'ol/Map';
 import type { Point } from 'ol/geom';
-import { byId } from '../dom';
-import { onLangChange, t } from '../i18n';
-import { setEmphasised, type MapLayerId } from '../layers/symbols';
-import type { Situation } from '../live/situation';
-import type { DataLayer } from '../map/dataLayer';
-import { createStationChart } from '../stations/stationChart';
-import { stationName, type StationRef } from '../stations/stationFacts';
-import { stationRefFromProps } from '../stations/stationList';
+import { byId } from '../core/dom';
+import { onLangChange } from '../core/i18n';
+import { t } from './messages';
+import { setEmphasised, type MapLayerId } from '../core/layers/symbols';
+import type { Situation } from '../core/live/situation';
+import type { DataLayer } from '../core/map/dataLayer';
+import { createStationChart } from '../core/stations/stationChart';
+import { stationName, type StationRef } from '../core/stations/stationFacts';
+import { stationRefFromProps } from '../core/stations/stationList';
 import { mountDeadLetters, type DeadLetterView } from './deadLetters';
 import { describeFeature } from './featureDetails';
+import { subscriptions, type Mounted } from '../core/mounted';
+import { unByKey } from 'ol/Observable';
 
 // What a click or hover picks when several features overlap: points first, then zones and lines, the district
 // (which covers the whole town) last.
@@ -33,7 +36,7 @@ type Shown =
   | { type: 'station'; station: StationRef; feature?: Feature; deadLetters: DeadLetterView }
   | { type: 'deadLetters'; deadLetters: DeadLetterView };
 
-export interface DetailsPanel {
+export interface DetailsPanel extends Mounted {
   show(feature: Feature, layerId: MapLayerId, fromList: boolean): void;
   showStation(station: StationRef, fromList: boolean): void;
   showDeadLetters(): void;
@@ -171,14 +174,15 @@ export function mountDetailsPanel(map: Map, layers: DataLayer[], situation: Situ
     return best;
   };
 
-  map.on('singleclick', (event) => {
+  const subs = subscriptions();
+  const clickKey = map.on('singleclick', (event) => {
     const picked = featureAt(event.pixel);
     if (picked) show(picked.feature, picked.layerId, false);
     else hide();
   });
 
   // Hovering a point shows its name, hovering a district its 警戒レベル; the cursor tells what is clickable.
-  map.on('pointermove', (event) => {
+  const moveKey = map.on('pointermove', (event) => {
     if (event.dragging) return;
     const picked = featureAt(event.pixel);
     map.getTargetElement().style.cursor = picked && picked.layerId !== 'districts' ? 'pointer' : '';
@@ -187,13 +191,25 @@ export function mountDetailsPanel(map: Map, layers: DataLayer[], situation: Situ
     if (setEmphasised(hoverable)) redrawEmphasisable();
   });
 
-  byId('details-close').addEventListener('click', hide);
-  panel.addEventListener('keydown', (event) => {
+  subs.add(() => unByKey([clickKey, moveKey]));
+  const close = byId('details-close');
+  close.addEventListener('click', hide);
+  const onKeydown = (event: KeyboardEvent) => {
     if (event.key === 'Escape') hide();
+  };
+  panel.addEventListener('keydown', onKeydown);
+  subs.add(() => {
+    close.removeEventListener('click', hide);
+    panel.removeEventListener('keydown', onKeydown);
   });
-  onLangChange(render);
+  subs.add(onLangChange(render));
 
   return {
+    dispose: () => {
+      hide();
+      subs.dispose();
+      chart.dispose();
+    },
     show,
     showStation,
     showDeadLetters,

@@ -1,13 +1,14 @@
 // The readable form of a clicked feature, per layer.
-import { h } from '../dom';
-import { levelText } from '../evacuationLevels';
-import type { ShelterProps, StationProps } from '../geodata';
-import { localName, t, tOr, type MessageKey } from '../i18n';
-import { hhmm } from '../japanTime';
-import { reportTitle } from '../layers/reports';
-import type { MapLayerId } from '../layers/symbols';
-import type { DistrictEvacuation, FieldReport, ShelterState } from '../live/situationMessages';
-import { capacityText, designatedHazards, hazardLabel, headCountText, openingText, undesignatedHazards } from '../shelterFacts';
+import { h } from '../core/dom';
+import { levelText } from '../core/evacuationLevels';
+import type { ShelterProps, StationProps } from '../core/geodata';
+import { localName } from '../core/i18n';
+import { t, tOr, type MessageKey } from './messages';
+import { hhmm } from '../core/japanTime';
+import { reportTitle } from '../core/layers/reports';
+import type { MapLayerId } from '../core/layers/symbols';
+import type { DistrictEvacuation, FieldReport, ShelterState } from '../core/live/situationMessages';
+import { capacityText, designatedHazards, hazardLabel, headCountText, openingText, undesignatedHazards } from '../core/shelterFacts';
 
 type Row = [label: string, value: string | Node];
 

@@ -1,16 +1,18 @@
 // HQ's 観測所 panel: every gauge with its last reading, age and stage (live from the hub) and the messages it sent
 // that ingestion refused in the last 24 hours (from /api/stations, reloaded after gauge events but no faster than every
 // few seconds). A button opens the refused messages of every gauge, including stations the town does not know.
-import { fetchStations, type StationOverview } from '../api';
-import { onLangChange, t } from '../i18n';
-import { concerns, type Situation } from '../live/situation';
-import type { StationState } from '../live/situationMessages';
-import type { StationRef } from '../stations/stationFacts';
-import { byKind, mountStationList } from '../stations/stationList';
+import { fetchStations, type StationOverview } from '../core/api';
+import { onLangChange } from '../core/i18n';
+import { subscriptions, type Mounted } from '../core/mounted';
+import { t } from './messages';
+import { concerns, type Situation } from '../core/live/situation';
+import type { StationState } from '../core/live/situationMessages';
+import type { StationRef } from '../core/stations/stationFacts';
+import { byKind, mountStationList } from '../core/stations/stationList';
 
 const minReloadMs = 5_000;
 
-export interface GaugeOverview {
+export interface GaugeOverview extends Mounted {
   /** Resolves with the gauges once /api/stations has answered. */
   loaded: Promise<StationOverview[]>;
   station(stationId: string): StationOverview | undefined;
@@ -87,16 +89,25 @@ export function mountGaugeOverview(
   const loaded = load();
   loaded.catch(() => undefined);
   showAll.addEventListener('click', onShowAll);
-  situation.onChange((change) => {
-    if (!concerns(change, ['station_state_changed', 'sensor_messages_refused'])) return;
-    update();
-    if (change.kind === 'events') reloadSoon();
-  });
-  onLangChange(() => {
-    if (failed) status.textContent = t('gaugesLoadFailed');
-  });
+  const subs = subscriptions();
+  subs.add(() => showAll.removeEventListener('click', onShowAll));
+  subs.add(
+    situation.onChange((change) => {
+      if (!concerns(change, ['station_state_changed', 'sensor_messages_refused'])) return;
+      update();
+      if (change.kind === 'events') reloadSoon();
+    }),
+  );
+  subs.add(
+    onLangChange(() => {
+      if (failed) status.textContent = t('gaugesLoadFailed');
+    }),
+  );
+  subs.add(() => clearTimeout(timer));
+  subs.add(() => stationList.dispose());
 
   return {
+    dispose: subs.dispose,
     loaded,
     station: (stationId) => byId.get(stationId),
     setPicked: stationList.setPicked,

@@ -1,10 +1,14 @@
 // One checkbox per layer, labelled in the current language with its feature count.
 // Browser tests read data-layer and data-feature-count on each entry.
-import { h } from '../dom';
-import { onLangChange, t } from '../i18n';
-import type { DataLayer } from '../map/dataLayer';
+import { h } from '../core/dom';
+import { onLangChange } from '../core/i18n';
+import { t } from './messages';
+import type { DataLayer } from '../core/map/dataLayer';
+import { subscriptions, type Mounted } from '../core/mounted';
+import { unByKey } from 'ol/Observable';
 
-export function mountLayerSwitcher(list: HTMLElement, layers: DataLayer[]): void {
+export function mountLayerSwitcher(list: HTMLElement, layers: DataLayer[]): Mounted {
+  const subs = subscriptions();
   for (const { id, layer, loaded } of layers) {
     const checkbox = h('input', { type: 'checkbox', id: `layer-toggle-${id}` });
     checkbox.checked = layer.getVisible();
@@ -27,11 +31,12 @@ export function mountLayerSwitcher(list: HTMLElement, layers: DataLayer[]): void
         render();
         // Live layers (field reports) gain and lose features after loading.
         const source = layer.getSource();
-        source?.on('change', () => {
+        const key = source?.on('change', () => {
           state = { count: source.getFeatures().length };
           entry.dataset.featureCount = String(state.count);
           render();
         });
+        if (key) subs.add(() => unByKey(key));
       },
       () => {
         state = 'failed';
@@ -40,7 +45,13 @@ export function mountLayerSwitcher(list: HTMLElement, layers: DataLayer[]): void
         render();
       },
     );
-    onLangChange(render);
+    subs.add(onLangChange(render));
     render();
   }
+  return {
+    dispose: () => {
+      subs.dispose();
+      list.replaceChildren();
+    },
+  };
 }

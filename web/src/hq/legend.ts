@@ -1,15 +1,17 @@
 // Symbols of the map, drawn with the same colours and shapes as the layers.
-import { h } from '../dom';
-import { issuedLevels } from '../evacuationLevels';
-import { onLangChange, t, type MessageKey } from '../i18n';
-import { boundaryColor } from '../layers/boundary';
-import { districtColor, levelColors } from '../layers/districts';
-import { floodColor } from '../layers/floodZones';
-import { landslideColor } from '../layers/landslideZones';
-import { riverColor } from '../layers/rivers';
-import { reportColor } from '../layers/reports';
-import { closedShelterColor, crowdingColors, shelterColor } from '../layers/shelters';
-import { stationSymbolSvg } from '../stations/stationFacts';
+import { h } from '../core/dom';
+import { issuedLevels } from '../core/evacuationLevels';
+import { onLangChange } from '../core/i18n';
+import type { Mounted } from '../core/mounted';
+import { t, type MessageKey } from './messages';
+import { boundaryColor } from '../core/layers/boundary';
+import { districtColor, levelColors } from '../core/layers/districts';
+import { floodColor } from '../core/layers/floodZones';
+import { landslideColor } from '../core/layers/landslideZones';
+import { riverColor } from '../core/layers/rivers';
+import { reportColor } from '../core/layers/reports';
+import { closedShelterColor, crowdingColors, shelterColor } from '../core/layers/shelters';
+import { stationSymbolSvg } from '../core/stations/stationFacts';
 
 const svg = (inner: string) =>
   `<svg width="28" height="20" viewBox="0 0 28 20" aria-hidden="true" focusable="false">${inner}</svg>`;
@@ -56,7 +58,7 @@ const entries: Array<[MessageKey | (() => string), string]> = [
   ],
 ];
 
-export function mountLegend(list: HTMLElement): void {
+export function mountLegend(list: HTMLElement): Mounted {
   const labels = entries.map(([key, symbol]) => {
     const text = h('span', {});
     const item = h('li', {}, text);
@@ -65,6 +67,12 @@ export function mountLegend(list: HTMLElement): void {
     return () => (text.textContent = typeof key === 'function' ? key() : t(key));
   });
   const render = () => labels.forEach((render) => render());
-  onLangChange(render);
+  const stopLang = onLangChange(render);
   render();
+  return {
+    dispose: () => {
+      stopLang();
+      list.replaceChildren();
+    },
+  };
 }

@@ -4,28 +4,28 @@ import 'ol/ol.css';
 import '../styles/common.css';
 import '../styles/hq.css';
 import type Feature from 'ol/Feature';
-import { fetchConfig, fetchMe, townBbox, UnauthorizedError } from '../api';
-import { showDemoBanner } from '../demoBanner';
-import { byId } from '../dom';
-import { applyStaticText, localName, mountLanguageSwitch, onLangChange } from '../i18n';
-import { hqLayers } from '../layers';
-import { applyEvacuationLevels } from '../layers/districts';
-import { createReportsLayer } from '../layers/reports';
-import { applyShelterStatuses } from '../layers/shelters';
-import { applyStationStates } from '../layers/stations';
-import type { MapLayerId } from '../layers/symbols';
-import { mountLiveIndicator } from '../live/liveIndicator';
-import { concerns, Situation, situationKinds, stationKinds } from '../live/situation';
-import { followSituation } from '../live/situationStream';
-import { createMap, fitTo } from '../map/createMap';
-import { createDataLayer, markReadyWhenRendered, type DataLayer } from '../map/dataLayer';
-import { everyHalfMinute, stationName, type StationRef } from '../stations/stationFacts';
-import { stationRefFromProps } from '../stations/stationList';
+import { fetchConfig, fetchMe, townBbox, UnauthorizedError } from '../core/api';
+import { showDemoBanner } from '../core/demoBanner';
+import { byId } from '../core/dom';
+import { applyStaticText, localName, mountLanguageSwitch, onLangChange } from '../core/i18n';
+import { hqLayers } from '../core/layers';
+import { applyEvacuationLevels } from '../core/layers/districts';
+import { createReportsLayer } from '../core/layers/reports';
+import { applyShelterStatuses } from '../core/layers/shelters';
+import { applyStationStates } from '../core/layers/stations';
+import type { MapLayerId } from '../core/layers/symbols';
+import { mountLiveIndicator } from '../core/live/liveIndicator';
+import { concerns, Situation, situationKinds, stationKinds } from '../core/live/situation';
+import { followSituation } from '../core/live/situationStream';
+import { createMap, fitTo } from '../core/map/createMap';
+import { createDataLayer, markReadyWhenRendered, type DataLayer } from '../core/map/dataLayer';
+import { everyHalfMinute, stationName, type StationRef } from '../core/stations/stationFacts';
+import { stationRefFromProps } from '../core/stations/stationList';
 import { showSignedInUser } from './account';
 import { mountActivityList, type PlaceNames } from './activityList';
 import { mountAlertList } from './alertList';
 import { mountDetailsPanel, type DetailsPanel } from './detailsPanel';
-import { mountDistrictLevels } from './districtLevels';
+import { mountDistrictLevels, type DistrictLevels } from './districtLevels';
 import { mountGaugeOverview, toStationRef } from './gaugeOverview';
 import { mountLayerSwitcher } from './layerSwitcher';
 import { mountLegend } from './legend';
@@ -60,7 +60,7 @@ gauges.loaded.then(
 followSituation('/hubs/situation', {
   snapshot: (snapshot) => situation.load(snapshot),
   events: (events) => situation.apply(events),
-  status: mountLiveIndicator(byId('live-status')),
+  status: mountLiveIndicator(byId('live-status')).show,
   signedIn: () => fetchMe().then(
     () => true,
     (error: unknown) => !(error instanceof UnauthorizedError), // unreachable is not signed out
@@ -68,7 +68,7 @@ followSituation('/hubs/situation', {
   unauthorized: () => location.assign('/login?returnUrl=/'),
 });
 
-void showSignedInUser();
+const signedIn = showSignedInUser();
 void start();
 
 async function start(): Promise<void> {
@@ -101,7 +101,7 @@ async function start(): Promise<void> {
   details = panel;
   panel.onStationShown((id) => gauges.setPicked(id));
   let shelterList: ShelterList | null = null;
-  let districtList: (() => void) | null = null;
+  let districtList: DistrictLevels | null = null;
   let shelterFeatures: Feature[] = [];
   let districtFeatures: Feature[] = [];
   let stationFeatures: Feature[] = [];
@@ -111,7 +111,6 @@ async function start(): Promise<void> {
     applyEvacuationLevels(districtFeatures, situation.districts);
     reports.sync(situation.reports.values());
     shelterList?.update();
-    districtList?.();
     panel.refresh();
   };
   const showStations = () => {
@@ -146,10 +145,21 @@ async function start(): Promise<void> {
     (features) => {
       districtFeatures = features;
       names.add(features);
-      districtList = mountDistrictLevels(byId('district-list'), features, (f) => panel.show(f, 'districts', true));
+      districtList = mountDistrictLevels(byId('district-list'), {
+        districts: features.map((f) => ({ id: String(f.get('id')), name_ja: f.get('name_ja'), name_en: f.get('name_en') })),
+        situation,
+        onPick: (id) => {
+          const feature = features.find((f) => String(f.get('id')) === id);
+          if (feature) panel.show(feature, 'districts', true);
+        },
+      });
+      signedIn.then(
+        (user) => user && districtList?.setRole(user.role),
+        () => undefined, // without a profile the list stays read-only
+      );
       showSituation();
       activity.refresh();
-      alertList();
+      alertList.refresh();
     },
     () => undefined,
   );

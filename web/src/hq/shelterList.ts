@@ -1,12 +1,13 @@
 // Shelters as a list of buttons, so keyboard and screen-reader users reach what the map shows, each with its
 // live status in words. Browser tests read [data-shelter-id][data-crowding] on each item.
 import type Feature from 'ol/Feature';
-import { h } from '../dom';
-import { localName, onLangChange } from '../i18n';
-import { shelterStatus } from '../layers/shelters';
-import { crowdingAttribute, headCountText, openingText } from '../shelterFacts';
+import { h } from '../core/dom';
+import { localName, onLangChange } from '../core/i18n';
+import { shelterStatus } from '../core/layers/shelters';
+import { crowdingAttribute, headCountText, openingText } from '../core/shelterFacts';
+import type { Mounted } from '../core/mounted';
 
-export interface ShelterList {
+export interface ShelterList extends Mounted {
   /** Brings each item's status in line with its feature's live status. */
   update(): void;
 }
@@ -34,7 +35,13 @@ export function mountShelterList(list: HTMLElement, shelters: Feature[], onPick:
     rows.forEach(updateRow);
     list.replaceChildren(...rows.map((r) => r.item));
   };
-  onLangChange(render);
+  const stopLang = onLangChange(render);
   render();
-  return { update: () => rows.forEach(updateRow) };
+  return {
+    update: () => rows.forEach(updateRow),
+    dispose: () => {
+      stopLang();
+      list.replaceChildren();
+    },
+  };
 }

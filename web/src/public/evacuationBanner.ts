@@ -1,12 +1,14 @@
 // The banner residents must not miss: which districts are under 警戒レベル 3 or above, highest level first,
 // with what to do. Empty (and silent) while no district has a level in force.
-import { h } from '../dom';
-import type { CommonProps } from '../geodata';
-import { issuedLevels, levelAction, levelText } from '../evacuationLevels';
-import { localName, onLangChange, t } from '../i18n';
-import { concerns, type Situation } from '../live/situation';
+import { h } from '../core/dom';
+import type { CommonProps } from '../core/geodata';
+import { issuedLevels, levelAction, levelText } from '../core/evacuationLevels';
+import { localName, onLangChange } from '../core/i18n';
+import { t } from './messages';
+import { concerns, type Situation } from '../core/live/situation';
+import { subscriptions, type Mounted } from '../core/mounted';
 
-export interface EvacuationBanner {
+export interface EvacuationBanner extends Mounted {
   /** District names, from the districts layer; until they arrive the banner gives the level without them. */
   setDistricts(districts: CommonProps[]): void;
 }
@@ -39,13 +41,20 @@ export function mountEvacuationBanner(banner: HTMLElement, situation: Situation)
     banner.replaceChildren(...lines);
     banner.dataset.highestLevel = String(situation.highestLevel());
   };
-  situation.onChange((change) => {
-    if (concerns(change, ['district_evacuation_level_changed'])) render();
-  });
-  onLangChange(render);
+  const subs = subscriptions();
+  subs.add(
+    situation.onChange((change) => {
+      if (concerns(change, ['district_evacuation_level_changed'])) render();
+    }),
+  );
+  subs.add(onLangChange(render));
   render();
 
   return {
+    dispose: () => {
+      subs.dispose();
+      banner.replaceChildren();
+    },
     setDistricts: (districts) => {
       districts.forEach((d) => names.set(d.id, d));
       render();

@@ -1,15 +1,17 @@
 // River levels and rain for residents: the gauges as a list of buttons under the map, a key to their symbols, and a
 // gauge's 24-hour chart in a dialog that fits a small phone. Live from the public hub; silent gauges say 欠測.
 import type Feature from 'ol/Feature';
-import { byId, h } from '../dom';
-import { onLangChange, t } from '../i18n';
-import { applyStationStates } from '../layers/stations';
-import { concerns, stationKinds, type Situation } from '../live/situation';
-import { createStationChart } from '../stations/stationChart';
-import { everyHalfMinute, stageRank, stationCondition, stationName, stationSymbolSvg, type StationRef } from '../stations/stationFacts';
-import { byKind, mountStationList, stationRefFromProps } from '../stations/stationList';
+import { byId, h } from '../core/dom';
+import { onLangChange } from '../core/i18n';
+import { subscriptions, type Mounted } from '../core/mounted';
+import { t } from './messages';
+import { applyStationStates } from '../core/layers/stations';
+import { concerns, stationKinds, type Situation } from '../core/live/situation';
+import { createStationChart } from '../core/stations/stationChart';
+import { everyHalfMinute, stageRank, stationCondition, stationName, stationSymbolSvg, type StationRef } from '../core/stations/stationFacts';
+import { byKind, mountStationList, stationRefFromProps } from '../core/stations/stationList';
 
-export interface GaugePanel {
+export interface GaugePanel extends Mounted {
   /** The gauges of the stations layer; the map's features follow the live states from then on. */
   setStations(features: Feature[]): void;
   open(stationId: string): void;
@@ -74,10 +76,13 @@ export function mountGaugePanel(situation: Situation): GaugePanel {
     renderSummary();
     if (shown) chart.update(situation.stations.get(shown.stationId), situation.known);
   };
-  situation.onChange((change) => {
-    if (concerns(change, stationKinds)) showStates();
-  });
-  everyHalfMinute(showStates);
+  const subs = subscriptions();
+  subs.add(
+    situation.onChange((change) => {
+      if (concerns(change, stationKinds)) showStates();
+    }),
+  );
+  subs.add(everyHalfMinute(showStates));
 
   const key = byId('gauge-key');
   const renderKey = () => {
@@ -93,14 +98,22 @@ export function mountGaugePanel(situation: Situation): GaugePanel {
       key.append(entry, ' ');
     }
   };
-  onLangChange(() => {
-    renderKey();
-    renderTitle();
-    renderSummary();
-  });
+  subs.add(
+    onLangChange(() => {
+      renderKey();
+      renderTitle();
+      renderSummary();
+    }),
+  );
   renderKey();
+  subs.add(() => {
+    chart.dispose();
+    list.dispose();
+    key.replaceChildren();
+  });
 
   return {
+    dispose: subs.dispose,
     setStations: (loaded) => {
       features = loaded;
       stations = byKind(loaded.map((f) => stationRefFromProps(f.getProperties())));

@@ -1,5 +1,5 @@
 // Pictograms beside every hazard name, so the filter and badges do not rely on colour or text alone.
-import type { Hazard } from '../geodata';
+import type { Hazard } from '../core/geodata';
 
 const paths: Record<Hazard, string> = {
   flood:

@@ -7,20 +7,21 @@ import '../styles/public.css';
 import type Feature from 'ol/Feature';
 import type Map from 'ol/Map';
 import type { Point } from 'ol/geom';
-import { fetchConfig, fetchLayer, townBbox, type MapConfig } from '../api';
-import { byId, h } from '../dom';
-import { hazards, isDesignatedFor, type CommonProps, type Hazard, type ShelterProps } from '../geodata';
-import { applyStaticText, mountLanguageSwitch, onLangChange, t } from '../i18n';
-import { boundaryLayer } from '../layers/boundary';
-import { showDemoBanner } from '../demoBanner';
-import { applyShelterStatuses, sheltersLayer } from '../layers/shelters';
-import { stationsLayer } from '../layers/stations';
-import { setEmphasised } from '../layers/symbols';
-import { createMap, fitTo } from '../map/createMap';
-import { mountLiveIndicator } from '../live/liveIndicator';
-import { concerns, Situation } from '../live/situation';
-import { followSituation } from '../live/situationStream';
-import { createDataLayer, markReadyWhenRendered } from '../map/dataLayer';
+import { fetchConfig, fetchLayer, townBbox, type MapConfig } from '../core/api';
+import { byId, h } from '../core/dom';
+import { hazards, isDesignatedFor, type CommonProps, type Hazard, type ShelterProps } from '../core/geodata';
+import { applyStaticText, mountLanguageSwitch, onLangChange } from '../core/i18n';
+import { t } from './messages';
+import { boundaryLayer } from '../core/layers/boundary';
+import { showDemoBanner } from '../core/demoBanner';
+import { applyShelterStatuses, sheltersLayer } from '../core/layers/shelters';
+import { stationsLayer } from '../core/layers/stations';
+import { setEmphasised } from '../core/layers/symbols';
+import { createMap, fitTo } from '../core/map/createMap';
+import { mountLiveIndicator } from '../core/live/liveIndicator';
+import { concerns, Situation } from '../core/live/situation';
+import { followSituation } from '../core/live/situationStream';
+import { createDataLayer, markReadyWhenRendered } from '../core/map/dataLayer';
 import { mountEvacuationBanner } from './evacuationBanner';
 import { mountGaugePanel } from './gaugePanel';
 import { hazardIcon } from './hazardIcons';
@@ -56,7 +57,7 @@ situation.onChange((change) => {
 followSituation('/hubs/public', {
   snapshot: (snapshot) => situation.load(snapshot),
   events: (events) => situation.apply(events),
-  status: mountLiveIndicator(byId('live-status'), { staleHint: 'with-advice' }),
+  status: mountLiveIndicator(byId('live-status'), { staleHint: 'with-advice' }).show,
 });
 void start();
 

@@ -1,11 +1,12 @@
 // One shelter as residents read it: open now and how crowded (from the public hub), name, address, hazards
 // (icon and text), shelter or site only, capacity. Browser tests read [data-shelter-id][data-crowding].
 import type Feature from 'ol/Feature';
-import { h } from '../dom';
-import type { ShelterProps } from '../geodata';
-import { localName, t } from '../i18n';
-import type { ShelterState } from '../live/situationMessages';
-import { capacityText, crowdingAttribute, designatedHazards, hazardLabel, openingText, undesignatedHazards } from '../shelterFacts';
+import { h } from '../core/dom';
+import type { ShelterProps } from '../core/geodata';
+import { localName } from '../core/i18n';
+import { t } from './messages';
+import type { ShelterState } from '../core/live/situationMessages';
+import { capacityText, crowdingAttribute, designatedHazards, hazardLabel, openingText, undesignatedHazards } from '../core/shelterFacts';
 import { hazardIcon } from './hazardIcons';
 
 export function shelterCard(feature: Feature, state: ShelterState | undefined, onShowOnMap: () => void): HTMLLIElement {

@@ -4,6 +4,7 @@
 import { fetchStationSeries, type StationSeries } from '../api';
 import { h } from '../dom';
 import { lang, onLangChange, t } from '../i18n';
+import type { Mounted } from '../mounted';
 import { hhmm, isoTime } from '../japanTime';
 import type { StationState } from '../live/situationMessages';
 import { hydrograph, rainChart, windowText } from './chartSvg';
@@ -20,7 +21,7 @@ import {
   type StationRef,
 } from './stationFacts';
 
-export interface StationChart {
+export interface StationChart extends Mounted {
   /** The chart container, #station-chart[data-station-id]. */
   readonly element: HTMLElement;
   /** The gauge shown, or null. */
@@ -201,10 +202,21 @@ export function createStationChart(): StationChart {
     renderFigure();
     renderExtra();
   };
-  onLangChange(renderAll);
-  everyHalfMinute(() => {
+  const stopLang = onLangChange(renderAll);
+  const stopClock = everyHalfMinute(() => {
     if (station) renderHead();
   });
+
+  const clear = () => {
+    station = null;
+    series = null;
+    generation++;
+    clearTimeout(reloadTimer);
+    delete element.dataset.stationId;
+    head.replaceChildren();
+    figure.replaceChildren();
+    extra.replaceChildren();
+  };
 
   return {
     element,
@@ -233,15 +245,11 @@ export function createStationChart(): StationChart {
       renderExtra();
       if (newReading && nextState?.observedAt !== loadedFor) reloadSoon();
     },
-    clear: () => {
-      station = null;
-      series = null;
-      generation++;
-      clearTimeout(reloadTimer);
-      delete element.dataset.stationId;
-      head.replaceChildren();
-      figure.replaceChildren();
-      extra.replaceChildren();
+    clear,
+    dispose: () => {
+      stopLang();
+      stopClock();
+      clear();
     },
   };
 }

@@ -1,7 +1,7 @@
 // Follows a situation hub: a snapshot, then event batches that must join end to end, for as long as the page is
 // open. Losing the connection, the server ending the stream, a gap between batches or a "resync" message are all
 // recovered here, so the views only ever see a snapshot followed by gap-free events.
-import { HubConnectionBuilder, HubConnectionState, LogLevel, type ISubscription } from '@microsoft/signalr';
+import { HubConnectionBuilder, HubConnectionState, LogLevel, type IStreamResult, type ISubscription } from '@microsoft/signalr';
 import type { SituationEvent, SituationMessage, SituationSnapshot } from './situationMessages';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -42,18 +42,33 @@ function retryDelay(attempt: number): number {
 /** A short interruption shows as "reconnecting"; after this long without data the page says it is offline, and since when. */
 const offlineAfterMs = 15_000;
 
-export function followSituation(hubUrl: string, handlers: SituationStreamHandlers): SituationStream {
-  const connection = new HubConnectionBuilder()
+/** What the stream uses of a SignalR HubConnection: a test drives the stream through a fake one. */
+export interface SituationHub {
+  readonly state: HubConnectionState;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  stream<T>(methodName: string, ...args: unknown[]): IStreamResult<T>;
+  onreconnecting(callback: (error?: Error) => void): void;
+  onreconnected(callback: (connectionId?: string) => void): void;
+  onclose(callback: (error?: Error) => void): void;
+}
+
+/** Builds the hub connection; `reconnectDelay` is asked after each lost connection and each failed attempt. */
+export type ConnectHub = (hubUrl: string, reconnectDelay: (previousRetryCount: number) => number) => SituationHub;
+
+const signalRHub: ConnectHub = (hubUrl, reconnectDelay) =>
+  new HubConnectionBuilder()
     .withUrl(hubUrl)
-    .withAutomaticReconnect({
-      nextRetryDelayInMilliseconds: ({ previousRetryCount }) => {
-        // The first call comes as the connection drops; later ones after a failed attempt.
-        if (previousRetryCount > 0) checkSignIn();
-        return retryDelay(previousRetryCount);
-      },
-    })
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ({ previousRetryCount }) => reconnectDelay(previousRetryCount) })
     .configureLogging(LogLevel.Warning)
     .build();
+
+export function followSituation(hubUrl: string, handlers: SituationStreamHandlers, connect: ConnectHub = signalRHub): SituationStream {
+  const connection = connect(hubUrl, (previousRetryCount) => {
+    // The first call comes as the connection drops; later ones after a failed attempt.
+    if (previousRetryCount > 0) checkSignIn();
+    return retryDelay(previousRetryCount);
+  });
 
   let status: LiveStatus = { state: 'connecting', offlineSince: null };
   let everLive = false;

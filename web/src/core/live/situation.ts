@@ -52,10 +52,12 @@ export class Situation {
   /** False until the first snapshot: until then nothing is known about opening status or levels. */
   known = false;
 
-  private readonly listeners: Array<(change: SituationChange) => void> = [];
+  private readonly listeners = new Set<(change: SituationChange) => void>();
 
-  onChange(listener: (change: SituationChange) => void): void {
-    this.listeners.push(listener);
+  /** Calls `listener` after each snapshot and batch; returns what stops that. */
+  onChange(listener: (change: SituationChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   load(snapshot: SituationSnapshot): void {
@@ -128,6 +130,6 @@ export class Situation {
   }
 
   private emit(change: SituationChange): void {
-    this.listeners.forEach((listener) => listener(change));
+    [...this.listeners].forEach((listener) => listener(change));
   }
 }

@@ -26,6 +26,8 @@ export interface DistrictEvacuation {
   decidedBy?: string;
   /** Staff only: who entered it. */
   enteredBy?: string;
+  /** Staff only: why it was issued or lifted (recorded since the server requires a reason). */
+  reason?: string;
 }
 
 /** Where a water level stands against its station's own 基準水位 (a crisis gauge: normal, observing, danger). */

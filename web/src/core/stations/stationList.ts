@@ -5,6 +5,7 @@ import { h } from '../dom';
 import { onLangChange, t } from '../i18n';
 import { hhmm, isoTime } from '../japanTime';
 import type { StationState } from '../live/situationMessages';
+import { subscriptions, type Mounted } from '../mounted';
 import {
   ageText,
   conditionText,
@@ -22,7 +23,7 @@ export interface StationListOptions {
   note?(station: StationRef): { text: string; className: string } | null;
 }
 
-export interface StationList {
+export interface StationList extends Mounted {
   setStations(stations: StationRef[]): void;
   /** Brings each item in line with the live states (and the clock: a gauge goes silent without an event). */
   update(states: Map<string, StationState>, known: boolean): void;
@@ -84,9 +85,14 @@ export function mountStationList(list: HTMLElement, options: StationListOptions)
     if (focused) rows.find((r) => r.station.stationId === focused)?.button.focus();
   };
 
-  onLangChange(renderAll);
-  everyHalfMinute(renderAll);
+  const subs = subscriptions();
+  subs.add(onLangChange(renderAll));
+  subs.add(everyHalfMinute(renderAll));
   return {
+    dispose: () => {
+      subs.dispose();
+      list.replaceChildren();
+    },
     setStations,
     update: (next, nextKnown) => {
       states = next;

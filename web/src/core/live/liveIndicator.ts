@@ -2,6 +2,7 @@
 // readers, and on <body data-live-state> for browser tests.
 import { h } from '../dom';
 import { lang, onLangChange, t } from '../i18n';
+import type { Mounted } from '../mounted';
 import { hhmm } from '../japanTime';
 import type { LiveState, LiveStatus } from './situationStream';
 
@@ -17,8 +18,13 @@ export interface LiveIndicatorOptions {
   staleHint?: 'short' | 'with-advice';
 }
 
-/** Fills `element` (which carries role="status") and returns the handler to give followSituation. */
-export function mountLiveIndicator(element: HTMLElement, options: LiveIndicatorOptions = {}): (status: LiveStatus) => void {
+export interface LiveIndicator extends Mounted {
+  /** The handler to give followSituation. */
+  show(status: LiveStatus): void;
+}
+
+/** Fills `element` (which carries role="status") with the live state. */
+export function mountLiveIndicator(element: HTMLElement, options: LiveIndicatorOptions = {}): LiveIndicator {
   let status: LiveStatus = { state: 'connecting', offlineSince: null };
   const symbol = h('span', { class: 'live-symbol', 'aria-hidden': 'true' });
   const text = h('span', { class: 'live-text' });
@@ -40,11 +46,17 @@ export function mountLiveIndicator(element: HTMLElement, options: LiveIndicatorO
         ? `${t('liveStale')}${options.staleHint === 'with-advice' ? gap + t('openingStatusAdvice') : ''}`
         : '';
   };
-  onLangChange(render);
+  const stopLang = onLangChange(render);
   render();
 
-  return (next) => {
-    status = next;
-    render();
+  return {
+    show: (next) => {
+      status = next;
+      render();
+    },
+    dispose: () => {
+      stopLang();
+      element.replaceChildren();
+    },
   };
 }

@@ -204,11 +204,18 @@ export function symbolRadius(condition: StationCondition): number {
 }
 
 // Silence happens without any event: the views look again on this clock.
-const clockListeners: Array<() => void> = [];
+const clockListeners = new Set<() => void>();
 let clock: ReturnType<typeof setInterval> | undefined;
 
-/** Calls `listener` every 30 seconds, to re-judge staleness and ages ("3分前"). */
-export function everyHalfMinute(listener: () => void): void {
-  clockListeners.push(listener);
-  clock ??= setInterval(() => clockListeners.forEach((l) => l()), 30_000);
+/** Calls `listener` every 30 seconds, to re-judge staleness and ages ("3分前"); returns what stops that. */
+export function everyHalfMinute(listener: () => void): () => void {
+  clockListeners.add(listener);
+  clock ??= setInterval(() => [...clockListeners].forEach((l) => l()), 30_000);
+  return () => {
+    clockListeners.delete(listener);
+    if (clockListeners.size === 0 && clock !== undefined) {
+      clearInterval(clock);
+      clock = undefined;
+    }
+  };
 }

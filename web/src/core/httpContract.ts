@@ -1,0 +1,40 @@
+// The client's hand-written view of the server's messages, held against the types generated from the server's OpenAPI
+// document (http.generated.ts): every field the client reads must exist under that name in the server's schema, so a
+// renamed or removed field fails `tsc` here instead of showing as blank on a page. Type-only: nothing of it ships.
+import type { DeadLetter, MapConfig, SignedInUser, StationOverview, StationSeries } from './api';
+import type { components } from './http.generated';
+import type {
+  AlertState,
+  DistrictEvacuation,
+  FieldReport,
+  LocalLandslideEstimate,
+  RainTotals,
+  ShelterState,
+  StationState,
+} from './live/situationMessages';
+
+type Schemas = components['schemas'];
+
+/** `true` when every key of Mine is a key of Schema; otherwise names the keys the server does not have. */
+type Conforms<Mine, Schema> = [Exclude<keyof Mine, keyof Schema>] extends [never]
+  ? true
+  : { fieldsTheServerDoesNotHave: Exclude<keyof Mine, keyof Schema> };
+
+type Holds<T extends true> = T;
+
+export type HttpContract = [
+  Holds<Conforms<MapConfig, Schemas['ClientConfig']>>,
+  Holds<Conforms<MapConfig['basemap'], Schemas['Basemap']>>,
+  Holds<Conforms<SignedInUser, Schemas['Profile']>>,
+  Holds<Conforms<StationOverview, Schemas['StationOverview']>>,
+  Holds<Conforms<StationSeries, Schemas['StationSeries']>>,
+  Holds<Conforms<StationSeries['points'][number], Schemas['SeriesPoint']>>,
+  Holds<Conforms<DeadLetter, Schemas['DeadLetter']>>,
+  Holds<Conforms<ShelterState, Schemas['ShelterState']>>,
+  Holds<Conforms<DistrictEvacuation, Schemas['DistrictEvacuation']>>,
+  Holds<Conforms<FieldReport, Schemas['FieldReport']>>,
+  Holds<Conforms<AlertState, Schemas['AlertState']>>,
+  Holds<Conforms<StationState, Schemas['StationState']>>,
+  Holds<Conforms<RainTotals, Schemas['RainTotals']>>,
+  Holds<Conforms<LocalLandslideEstimate, Schemas['LocalLandslideEstimate']>>,
+];

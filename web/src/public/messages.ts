@@ -1,0 +1,69 @@
+// Strings of the public shelter view only, Japanese first; the shared ones are in core/messages.ts. English must carry the
+// same keys (checked by the type).
+import { pageTranslator } from '../core/i18n';
+import { coreEn, coreJa, type CoreKey } from '../core/messages';
+
+const ja = {
+  publicPageTitle: '高畠町 避難所マップ',
+  publicHeading: '避難所マップ',
+
+  notDesignatedLine: '対象外：{list}',
+  capacityLine: '収容人数：{value}',
+
+  hazardFilter: '災害の種類で絞り込む',
+  'filter.all': 'すべて',
+  sitesShown: '{n}か所',
+  noSitesForHazard: 'この災害に対応する避難所はありません。',
+  notForStaying: '避難場所のみ（滞在用の避難所ではありません）',
+  showOnMap: '地図で見る',
+
+  mapKeyOpen: '開設中（混雑度を表示）',
+  mapKeyClosed: '閉鎖',
+  mapKeyWater: '水位観測所（段階と水位）',
+  mapKeyRain: '雨量観測所（60分雨量）',
+  mapKeyNoData: '欠測',
+  gaugesAbove: '（氾濫注意水位以上 {n}か所）',
+  openCount: '（うち開設中 {n}か所）',
+
+  evacBannerLine: '{districts}に {level}',
+  evacBannerUnnamed: '{level} が発令されています',
+
+  gaugesPublicTitle: '川の水位と雨量',
+  gaugesPublicNote: '町内外の観測所の最新の値です。観測所を選ぶと24時間のグラフを表示します。',
+} as const;
+
+type PublicKey = keyof typeof ja;
+
+const en: Record<PublicKey, string> = {
+  publicPageTitle: 'Takahata shelter map',
+  publicHeading: 'Shelter map',
+
+  notDesignatedLine: 'Not for: {list}',
+  capacityLine: 'Capacity: {value}',
+
+  hazardFilter: 'Filter by hazard',
+  'filter.all': 'All',
+  sitesShown: '{n} sites',
+  noSitesForHazard: 'No site is designated for this hazard.',
+  notForStaying: 'Evacuation site only (not a shelter for staying)',
+  showOnMap: 'Show on map',
+
+  mapKeyOpen: 'Open (with crowding)',
+  mapKeyClosed: 'Closed',
+  mapKeyWater: 'Water-level gauge (stage and level)',
+  mapKeyRain: 'Rain gauge (60-minute rain)',
+  mapKeyNoData: 'No data',
+  gaugesAbove: ' ({n} at flood caution level or above)',
+  openCount: ' ({n} open now)',
+
+  evacBannerLine: '{level} for {districts}',
+  evacBannerUnnamed: '{level} has been issued',
+
+  gaugesPublicTitle: 'River levels and rain',
+  gaugesPublicNote: 'Latest values of the gauges in and around the town. Choose one for its 24-hour chart.',
+};
+
+export type MessageKey = CoreKey | PublicKey;
+
+/** A message of this page or of the core, in the current language. */
+export const { t, tOr } = pageTranslator<MessageKey>({ ja: { ...coreJa, ...ja }, en: { ...coreEn, ...en } });

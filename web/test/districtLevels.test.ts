@@ -1,0 +1,217 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setLang } from '../src/core/i18n';
+import { Situation } from '../src/core/live/situation';
+import type { SendResult } from '../src/core/send';
+import { mountDistrictLevels, type DistrictLevels, type IssueLevel, type LevelDecision } from '../src/hq/districtLevels';
+import { problem400, snapshotMessage } from './fixtures';
+
+const districts = [
+  { id: 'district-takahata', name_ja: '高畠地区', name_en: 'Takahata district' },
+  { id: 'district-niijuku', name_ja: '二井宿地区', name_en: 'Niijuku district' },
+  { id: 'district-yashiro', name_ja: '屋代地区', name_en: 'Yashiro district' },
+];
+
+let list: HTMLUListElement;
+let view: DistrictLevels;
+let situation: Situation;
+let sent: Array<{ districtId: string; decision: LevelDecision }>;
+let answer: (result: SendResult<unknown>) => void;
+
+function mount(role = 'hq') {
+  situation = new Situation();
+  situation.load(snapshotMessage().snapshot);
+  sent = [];
+  const issue: IssueLevel = (districtId, decision) => {
+    sent.push({ districtId, decision });
+    return new Promise((resolve) => (answer = resolve));
+  };
+  view = mountDistrictLevels(list, { districts, situation, onPick: () => undefined, issue });
+  view.setRole(role);
+}
+
+const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+const row = (id: string) => list.querySelector<HTMLElement>(`[data-district-id="${id}"]`)!;
+const q = <T extends Element>(selector: string) => list.querySelector<T>(selector)!;
+
+function type(field: HTMLInputElement | HTMLTextAreaElement, text: string) {
+  field.focus();
+  field.value = text;
+  field.setSelectionRange(text.length, text.length);
+  field.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+async function openYashiro() {
+  row('district-yashiro').querySelector<HTMLButtonElement>('.district-change')!.click();
+  await settle();
+}
+
+async function fillAndReview(level: string, decidedBy: string, reason: string) {
+  q<HTMLInputElement>(`#level-form-district-yashiro input[name="level"][value="${level}"]`).click();
+  type(q<HTMLInputElement>('#level-form-district-yashiro [name="decidedBy"]'), decidedBy);
+  type(q<HTMLTextAreaElement>('#level-form-district-yashiro [name="reason"]'), reason);
+  q<HTMLButtonElement>('#level-form-district-yashiro button[type="submit"]').click();
+  await settle();
+}
+
+describe('the district 警戒レベル list', () => {
+  beforeEach(() => {
+    setLang('ja');
+    list = document.createElement('ul');
+    document.body.append(list);
+  });
+  afterEach(() => {
+    view.dispose();
+    list.remove();
+  });
+
+  it('keeps the reason being typed, and its focus, when a live event re-renders the list', async () => {
+    mount();
+    await openYashiro();
+    const reason = q<HTMLTextAreaElement>('#level-form-district-yashiro [name="reason"]');
+    type(reason, '最上川の水位が上昇中');
+    reason.setSelectionRange(3, 5);
+
+    // Another HQ screen issues a level for this very district and another one, while this one is typing.
+    situation.apply([
+      {
+        kind: 'district_evacuation_level_changed',
+        seq: 42,
+        at: '2026-08-03T05:42:00+00:00',
+        district: { districtId: 'district-yashiro', level: 3, issuedAt: '2026-08-03T05:42:00+00:00', decidedBy: '副本部長', enteredBy: 'hq2' },
+        previousLevel: 0,
+      },
+      {
+        kind: 'district_evacuation_level_changed',
+        seq: 43,
+        at: '2026-08-03T05:42:01+00:00',
+        district: { districtId: 'district-takahata', level: 4, issuedAt: '2026-08-03T05:42:01+00:00', decidedBy: '本部長', enteredBy: 'hq2' },
+        previousLevel: 0,
+      },
+    ]);
+
+    expect(row('district-yashiro').dataset.level).toBe('3'); // the event did re-render the row
+    expect(q<HTMLTextAreaElement>('#level-form-district-yashiro [name="reason"]')).toBe(reason);
+    expect(reason.value).toBe('最上川の水位が上昇中');
+    expect(document.activeElement).toBe(reason);
+    expect([reason.selectionStart, reason.selectionEnd]).toEqual([3, 5]);
+  });
+
+  it('confirms in a sentence naming the level and the district, and sends level, who and why', async () => {
+    mount();
+    await openYashiro();
+    await fillAndReview('4', ' 本部長 ', '最上川が氾濫危険水位を超えた');
+
+    expect(q('#level-form-district-yashiro .confirm-text').textContent?.trim()).toBe('屋代地区に 避難指示（警戒レベル4）を発令します');
+    expect(document.activeElement).toBe(q('#level-form-district-yashiro .confirm-text'));
+    expect(sent).toEqual([]);
+
+    q<HTMLButtonElement>('#level-form-district-yashiro button.confirm').click();
+    await settle();
+
+    expect(sent).toEqual([{ districtId: 'district-yashiro', decision: { level: 4, decidedBy: '本部長', reason: '最上川が氾濫危険水位を超えた' } }]);
+    // Nothing says "done" before the server has answered.
+    expect(list.querySelector('.form-done')).toBeNull();
+    expect(q<HTMLButtonElement>('#level-form-district-yashiro button.confirm').disabled).toBe(true);
+
+    answer({ ok: true, status: 200, value: {} });
+    await settle();
+
+    expect(q('.form-done').textContent).toContain('屋代地区に 避難指示（警戒レベル4）を発令しました');
+    expect(list.querySelector('#level-form-district-yashiro')).toBeNull();
+    expect(document.activeElement).toBe(row('district-yashiro').querySelector('.district-change'));
+  });
+
+  it('asks for confirmation before lifting, in English too', async () => {
+    setLang('en');
+    mount();
+    row('district-niijuku').querySelector<HTMLButtonElement>('.district-change')!.click();
+    await settle();
+    q<HTMLInputElement>('#level-form-district-niijuku input[name="level"][value="0"]').click();
+    type(q<HTMLInputElement>('#level-form-district-niijuku [name="decidedBy"]'), 'Head of HQ');
+    type(q<HTMLTextAreaElement>('#level-form-district-niijuku [name="reason"]'), 'Water has gone down');
+    q<HTMLButtonElement>('#level-form-district-niijuku button[type="submit"]').click();
+    await settle();
+
+    expect(q('#level-form-district-niijuku .confirm-text').textContent?.trim()).toBe(
+      'Lift Evacuation of elderly people, etc. (高齢者等避難) (alert level 3) for Niijuku district',
+    );
+    expect(sent).toEqual([]);
+  });
+
+  it('says what is missing beside each input without sending', async () => {
+    mount();
+    await openYashiro();
+    q<HTMLButtonElement>('#level-form-district-yashiro button[type="submit"]').click();
+    await settle();
+
+    const decidedBy = q<HTMLInputElement>('#level-form-district-yashiro [name="decidedBy"]');
+    expect(decidedBy.getAttribute('aria-invalid')).toBe('true');
+    expect(q(`#${decidedBy.getAttribute('aria-describedby')}`).textContent).toBe('決定者を入力してください。');
+    expect(q('#level-form-district-yashiro fieldset').getAttribute('aria-invalid')).toBe('true');
+    expect(document.activeElement).toBe(q('#level-form-district-yashiro input[name="level"]'));
+    expect(sent).toEqual([]);
+  });
+
+  it('shows the server’s field errors beside the inputs and keeps what was typed', async () => {
+    mount();
+    await openYashiro();
+    await fillAndReview('5', '本部長', '土砂災害の危険');
+    q<HTMLButtonElement>('#level-form-district-yashiro button.confirm').click();
+    await settle();
+
+    answer({ ok: false, kind: 'invalid', status: 400, fields: problem400().errors });
+    await settle();
+
+    const reason = q<HTMLTextAreaElement>('#level-form-district-yashiro [name="reason"]');
+    expect(reason.value).toBe('土砂災害の危険');
+    expect(reason.getAttribute('aria-invalid')).toBe('true');
+    const described = reason.getAttribute('aria-describedby')!.split(' ');
+    expect(described.map((id) => list.querySelector(`#${id}`)?.textContent?.trim())).toContain('Say why, up to 500 characters.');
+    expect(q('#level-form-district-yashiro [role="alert"]').textContent).toContain('入力内容を確認してください。');
+    expect(document.activeElement).toBe(q('#level-form-district-yashiro [name="decidedBy"]'));
+    expect(list.querySelector('.form-done')).toBeNull();
+  });
+
+  it('keeps the confirmation and everything typed when the server cannot be reached', async () => {
+    mount();
+    await openYashiro();
+    await fillAndReview('4', '本部長', '避難指示の基準に達した');
+    q<HTMLButtonElement>('#level-form-district-yashiro button.confirm').click();
+    await settle();
+
+    answer({ ok: false, kind: 'network', status: 0, fields: {} });
+    await settle();
+
+    expect(q('#level-form-district-yashiro [role="alert"]').textContent).toContain('サーバーに接続できませんでした');
+    expect(q<HTMLButtonElement>('#level-form-district-yashiro button.confirm').disabled).toBe(false);
+    q<HTMLButtonElement>('#level-form-district-yashiro .form-actions button:not(.confirm)').click();
+    await settle();
+    expect(q<HTMLTextAreaElement>('#level-form-district-yashiro [name="reason"]').value).toBe('避難指示の基準に達した');
+  });
+
+  it('is read-only for a role other than hq', async () => {
+    mount('field');
+
+    expect(list.querySelectorAll('li')).toHaveLength(3);
+    expect(list.querySelector('.district-change')).toBeNull();
+    expect(row('district-niijuku').querySelector('.district-record')?.textContent).toContain('本部長');
+  });
+
+  it('stops re-rendering once disposed', async () => {
+    mount();
+    view.dispose();
+    situation.apply([
+      {
+        kind: 'district_evacuation_level_changed',
+        seq: 42,
+        at: '2026-08-03T05:42:00+00:00',
+        district: { districtId: 'district-yashiro', level: 3 },
+        previousLevel: 0,
+      },
+    ]);
+    setLang('en');
+
+    expect(list.children).toHaveLength(0);
+    view = mountDistrictLevels(document.createElement('ul'), { districts, situation, onPick: () => undefined });
+  });
+});

@@ -1,0 +1,212 @@
+import { HubConnectionState, type IStreamResult, type IStreamSubscriber } from '@microsoft/signalr';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SituationEvent, SituationMessage, SituationSnapshot } from '../src/core/live/situationMessages';
+import { followSituation, type LiveStatus, type SituationHub } from '../src/core/live/situationStream';
+import { batchMessage, snapshotMessage } from './fixtures';
+
+/** One `Follow` call the page made: where it asked to start, and the server side of that stream. */
+interface FollowCall {
+  after: number | null;
+  subscriber: IStreamSubscriber<SituationMessage>;
+  disposed: boolean;
+}
+
+/** A hub connection the test moves by hand: connect, drop, reconnect, and what the server streams. */
+class FakeHub implements SituationHub {
+  state = HubConnectionState.Disconnected;
+  readonly follows: FollowCall[] = [];
+  private reconnecting: Array<(error?: Error) => void> = [];
+  private reconnected: Array<(id?: string) => void> = [];
+  private closed: Array<(error?: Error) => void> = [];
+
+  async start(): Promise<void> {
+    this.state = HubConnectionState.Connected;
+  }
+
+  async stop(): Promise<void> {
+    this.state = HubConnectionState.Disconnected;
+  }
+
+  stream<T>(methodName: string, ...args: unknown[]): IStreamResult<T> {
+    expect(methodName).toBe('Follow');
+    return {
+      subscribe: (subscriber) => {
+        const call: FollowCall = { after: args[0] as number | null, subscriber: subscriber as IStreamSubscriber<SituationMessage>, disposed: false };
+        this.follows.push(call);
+        return { dispose: () => (call.disposed = true) };
+      },
+    };
+  }
+
+  onreconnecting(callback: (error?: Error) => void): void {
+    this.reconnecting.push(callback);
+  }
+
+  onreconnected(callback: (id?: string) => void): void {
+    this.reconnected.push(callback);
+  }
+
+  onclose(callback: (error?: Error) => void): void {
+    this.closed.push(callback);
+  }
+
+  /** The server's side of the newest Follow. */
+  latest(): FollowCall {
+    const call = this.follows.at(-1);
+    if (!call) throw new Error('nothing followed yet');
+    return call;
+  }
+
+  send(message: SituationMessage, call = this.latest()): void {
+    call.subscriber.next(message);
+  }
+
+  /** The connection drops: the stream fails first, then SignalR reconnects. */
+  drop(): void {
+    this.latest().subscriber.error(new Error('connection lost'));
+    this.state = HubConnectionState.Reconnecting;
+    this.reconnecting.forEach((callback) => callback(new Error('connection lost')));
+  }
+
+  reconnect(): void {
+    this.state = HubConnectionState.Connected;
+    this.reconnected.forEach((callback) => callback('new-connection'));
+  }
+}
+
+function start() {
+  const hub = new FakeHub();
+  const snapshots: SituationSnapshot[] = [];
+  const batches: SituationEvent[][] = [];
+  const statuses: LiveStatus[] = [];
+  const stream = followSituation(
+    '/hubs/situation',
+    {
+      snapshot: (snapshot) => snapshots.push(snapshot),
+      events: (events) => batches.push(events),
+      status: (status) => statuses.push(status),
+    },
+    () => hub,
+  );
+  return { hub, snapshots, batches, statuses, stream };
+}
+
+const events = (after: number, through: number): SituationMessage => ({
+  type: 'events',
+  after,
+  through,
+  events: [{ kind: 'field_report_withdrawn', seq: through, at: '2026-08-03T05:50:00+00:00', reportId: through }],
+});
+
+describe('the situation stream', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    vi.spyOn(console, 'info').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('asks for a snapshot first, then passes on batches that join end to end', async () => {
+    const { hub, snapshots, batches, statuses } = start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(hub.follows.map((f) => f.after)).toEqual([null]);
+
+    hub.send(snapshotMessage());
+    hub.send(batchMessage());
+    hub.send(events(45, 46));
+
+    expect(snapshots.map((s) => s.seq)).toEqual([41]);
+    expect(batches.map((b) => b.map((e) => e.seq))).toEqual([[42, 43, 44, 45], [46]]);
+    expect(statuses.at(-1)?.state).toBe('live');
+  });
+
+  it('drops a batch that does not follow the last one and reloads a snapshot', async () => {
+    const { hub, batches } = start();
+    await vi.advanceTimersByTimeAsync(0);
+    hub.send(snapshotMessage());
+    const first = hub.latest();
+
+    hub.send(events(43, 44)); // 42 and 43 never arrived
+
+    expect(batches).toEqual([]);
+    expect(first.disposed).toBe(true);
+    expect(hub.follows.map((f) => f.after)).toEqual([null, null]);
+    // What the abandoned stream still delivers is ignored.
+    hub.send(events(41, 42), first);
+    expect(batches).toEqual([]);
+  });
+
+  it('reloads a snapshot when the server asks for a resync', async () => {
+    const { hub, snapshots } = start();
+    await vi.advanceTimersByTimeAsync(0);
+    hub.send(snapshotMessage());
+    hub.send(batchMessage());
+
+    hub.send({ type: 'resync', reason: 'too_far_behind' });
+    const again = snapshotMessage();
+    again.snapshot.seq = 90;
+    hub.send(again);
+    hub.send(events(90, 91));
+
+    expect(hub.follows.map((f) => f.after)).toEqual([null, null]);
+    expect(snapshots.map((s) => s.seq)).toEqual([41, 90]);
+  });
+
+  it('resumes after a lost connection from the last batch it applied', async () => {
+    const { hub, batches, statuses } = start();
+    await vi.advanceTimersByTimeAsync(0);
+    hub.send(snapshotMessage());
+    hub.send(batchMessage());
+
+    hub.drop();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(statuses.at(-1)?.state).toBe('reconnecting');
+    hub.reconnect();
+    hub.send(events(45, 47));
+
+    expect(hub.follows.map((f) => f.after)).toEqual([null, 45]);
+    expect(batches.map((b) => b.map((e) => e.seq))).toEqual([[42, 43, 44, 45], [47]]);
+    expect(statuses.at(-1)?.state).toBe('live');
+  });
+
+  it('follows again from where it was when the server ends the stream on a live connection', async () => {
+    const { hub } = start();
+    await vi.advanceTimersByTimeAsync(0);
+    hub.send(snapshotMessage());
+    hub.send(batchMessage());
+
+    hub.latest().subscriber.complete();
+    // Decided on the next turn of the event loop, then retried within the first backoff step.
+    await vi.advanceTimersByTimeAsync(1_500);
+
+    expect(hub.follows.map((f) => f.after)).toEqual([null, 45]);
+  });
+
+  it('says offline, and since when, after 15 s without data', async () => {
+    const { hub, statuses } = start();
+    await vi.advanceTimersByTimeAsync(0);
+    hub.send(snapshotMessage());
+
+    hub.drop();
+    await vi.advanceTimersByTimeAsync(15_000);
+
+    const last = statuses.at(-1);
+    expect(last?.state).toBe('offline');
+    expect(last?.offlineSince).toBeInstanceOf(Date);
+  });
+
+  it('stops following when stopped', async () => {
+    const { hub, stream, snapshots } = start();
+    await vi.advanceTimersByTimeAsync(0);
+    const call = hub.latest();
+
+    await stream.stop();
+    hub.send(snapshotMessage(), call);
+
+    expect(call.disposed).toBe(true);
+    expect(hub.state).toBe(HubConnectionState.Disconnected);
+    expect(snapshots.length).toBeLessThanOrEqual(1);
+  });
+});
