@@ -3,6 +3,7 @@ import { h } from '../core/dom';
 import { levelText } from '../core/evacuationLevels';
 import type { ShelterProps, StationProps } from '../core/geodata';
 import { localName } from '../core/i18n';
+import { disposeDetailActions, reportActionsFor, shelterActionsFor } from './detailActions';
 import { t, tOr, type MessageKey } from './messages';
 import { hhmm } from '../core/japanTime';
 import { reportTitle } from '../core/layers/reports';
@@ -48,6 +49,9 @@ export function describeFeature(layerId: MapLayerId, props: Record<string, unkno
   if (layerId === 'shelters' && typeof props.attribution === 'string') {
     body.append(h('p', { class: 'attribution' }, props.attribution));
   }
+  // HQ acts for the shelter's staff from here; other roles see the facts only.
+  if (layerId === 'shelters') body.append(shelterActionsFor(String(props.id), localName(props), props.liveStatus as ShelterState | undefined));
+  else disposeDetailActions();
   return { title: localName(props), kind: t(`layer.${layerId}`), body };
 }
 
@@ -90,6 +94,7 @@ function describeReport(report: FieldReport): FeatureDetails {
   if (report.description) rows.push([t('reportDescription'), report.description]);
   if (report.internalNote) rows.push([t('internalNote'), report.internalNote]);
   const body = h('div', {}, h('dl', {}, ...rows.flatMap(([label, value]) => [h('dt', {}, label), h('dd', {}, value)])));
+  body.append(reportActionsFor(report));
   return { title: reportTitle(report), kind: t('layer.reports'), body };
 }
 

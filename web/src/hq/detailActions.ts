@@ -1,0 +1,95 @@
+// The HQ forms in the details panel (a report's triage, a shelter's status). The panel rebuilds its body on every
+// live change, so the form of the shown feature is kept here, one at a time, and the same element is handed back
+// each time: what is typed survives. Moving an element in the DOM drops its focus, so the focused control and its
+// selection are put back once the panel has placed the element again (before the browser paints).
+import '../styles/detailActions.css';
+import { fetchMe } from '../core/api';
+import type { FieldReport, ShelterState } from '../core/live/situationMessages';
+import { mountReportActions, type ReportActions, type TriageReport } from './reportActions';
+import { mountShelterActions, type ShelterActions, type UpdateShelter } from './shelterActions';
+
+type Shown = { key: string; view: ReportActions } | { key: string; view: ShelterActions };
+
+let shown: Shown | null = null;
+let role: string | null = null;
+let roleAsked = false;
+let writes: { triage?: TriageReport; update?: UpdateShelter } = {};
+
+/** The signed-in role decides whether the forms show; asked once, the first time a form could show. */
+function askRole(): void {
+  if (roleAsked) return;
+  roleAsked = true;
+  fetchMe().then(
+    (user) => setDetailActionsRole(user.role),
+    () => undefined, // without a profile the details stay read-only
+  );
+}
+
+/** Sets the role without asking /api/me (tests; a page that knows it already). */
+export function setDetailActionsRole(next: string | null): void {
+  roleAsked = true;
+  role = next;
+  shown?.view.setRole(role);
+}
+
+/** Replaces the writes (tests). */
+export function useDetailWrites(next: { triage?: TriageReport; update?: UpdateShelter }): void {
+  writes = next;
+}
+
+/** Drops the kept form (the panel shows something else). */
+export function disposeDetailActions(): void {
+  shown?.view.dispose();
+  shown = null;
+}
+
+function keepFocus(element: HTMLElement): void {
+  const active = document.activeElement;
+  if (!(active instanceof HTMLElement) || !element.contains(active)) return;
+  const field = active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement ? active : null;
+  let range: [number | null, number | null, string | null] | null = null;
+  try {
+    range = field ? [field.selectionStart, field.selectionEnd, field.selectionDirection] : null;
+  } catch {
+    range = null; // checkboxes and radios have no selection
+  }
+  queueMicrotask(() => {
+    if (!active.isConnected || document.activeElement === active) return;
+    active.focus({ preventScroll: true });
+    if (field && range && range[0] !== null && range[1] !== null) {
+      field.setSelectionRange(range[0], range[1], (range[2] ?? undefined) as 'forward' | 'backward' | 'none' | undefined);
+    }
+  });
+}
+
+/** The triage form of this report, the same element each time it is asked for. */
+export function reportActionsFor(report: FieldReport): HTMLElement {
+  const key = `report:${report.reportId}`;
+  if (shown?.key !== key) {
+    disposeDetailActions();
+    const view = mountReportActions(report, { triage: writes.triage });
+    shown = { key, view };
+    view.setRole(role);
+    askRole();
+  } else {
+    (shown.view as ReportActions).show(report);
+  }
+  keepFocus(shown.view.element);
+  return shown.view.element;
+}
+
+/** The status form of this shelter, the same element each time it is asked for. */
+export function shelterActionsFor(shelterId: string, name: string, state: ShelterState | undefined): HTMLElement {
+  const key = `shelter:${shelterId}`;
+  if (shown?.key !== key) {
+    disposeDetailActions();
+    const view = mountShelterActions(shelterId, name, state, { update: writes.update });
+    shown = { key, view };
+    view.setRole(role);
+    askRole();
+  } else {
+    (shown.view as ShelterActions).show(state, name);
+  }
+  keepFocus(shown.view.element);
+  return shown.view.element;
+}
