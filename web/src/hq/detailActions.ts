@@ -3,7 +3,6 @@
 // each time: what is typed survives. Moving an element in the DOM drops its focus, so the focused control and its
 // selection are put back once the panel has placed the element again (before the browser paints).
 import '../styles/detailActions.css';
-import { fetchMe } from '../core/api';
 import type { FieldReport, ShelterState } from '../core/live/situationMessages';
 import { mountReportActions, type ReportActions, type TriageReport } from './reportActions';
 import { mountShelterActions, type ShelterActions, type UpdateShelter } from './shelterActions';
@@ -12,22 +11,10 @@ type Shown = { key: string; view: ReportActions } | { key: string; view: Shelter
 
 let shown: Shown | null = null;
 let role: string | null = null;
-let roleAsked = false;
 let writes: { triage?: TriageReport; update?: UpdateShelter } = {};
 
-/** The signed-in role decides whether the forms show; asked once, the first time a form could show. */
-function askRole(): void {
-  if (roleAsked) return;
-  roleAsked = true;
-  fetchMe().then(
-    (user) => setDetailActionsRole(user.role),
-    () => undefined, // without a profile the details stay read-only
-  );
-}
-
-/** Sets the role without asking /api/me (tests; a page that knows it already). */
+/** The signed-in role (from /api/me): only `hq` gets the forms; until it is known, nobody does. */
 export function setDetailActionsRole(next: string | null): void {
-  roleAsked = true;
   role = next;
   shown?.view.setRole(role);
 }
@@ -70,7 +57,6 @@ export function reportActionsFor(report: FieldReport): HTMLElement {
     const view = mountReportActions(report, { triage: writes.triage });
     shown = { key, view };
     view.setRole(role);
-    askRole();
   } else {
     (shown.view as ReportActions).show(report);
   }
@@ -86,7 +72,6 @@ export function shelterActionsFor(shelterId: string, name: string, state: Shelte
     const view = mountShelterActions(shelterId, name, state, { update: writes.update });
     shown = { key, view };
     view.setRole(role);
-    askRole();
   } else {
     (shown.view as ShelterActions).show(state, name);
   }

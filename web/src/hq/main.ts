@@ -29,6 +29,8 @@ import { mountDistrictLevels, type DistrictLevels } from './districtLevels';
 import { mountGaugeOverview, toStationRef } from './gaugeOverview';
 import { mountLayerSwitcher } from './layerSwitcher';
 import { mountLegend } from './legend';
+import { setDetailActionsRole } from './detailActions';
+import { mountReportList } from './reportList';
 import { mountShelterList, type ShelterList } from './shelterList';
 
 applyStaticText(document);
@@ -69,6 +71,11 @@ followSituation('/hubs/situation', {
 });
 
 const signedIn = showSignedInUser();
+// Only HQ gets the report and shelter forms in the details panel.
+signedIn.then(
+  (user) => setDetailActionsRole(user?.role ?? null),
+  () => undefined, // without a profile the details stay read-only
+);
 void start();
 
 async function start(): Promise<void> {
@@ -99,6 +106,10 @@ async function start(): Promise<void> {
     name: (id) => names.station(id),
   });
   details = panel;
+  mountReportList(byId('report-list'), situation, (reportId) => {
+    const feature = reports.layer.getSource()?.getFeatureById(reportId);
+    if (feature) panel.show(feature as Feature, 'reports', true);
+  });
   panel.onStationShown((id) => gauges.setPicked(id));
   let shelterList: ShelterList | null = null;
   let districtList: DistrictLevels | null = null;

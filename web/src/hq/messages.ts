@@ -183,6 +183,8 @@ const ja = {
   'levelForm.record': '{time} 決定：{who}／入力：{by}',
   'levelForm.recordReason': '理由：{reason}',
   // ── Report triage and shelter status forms (reportActions.ts, shelterActions.ts) ──
+  reportListTitle: '現地報告',
+  reportListEmpty: '現地報告はありません。',
   'reportForm.title': 'HQの対応',
   'reportForm.label': '現地報告 #{id} の対応',
   'reportForm.verified': '確認済みにする（公開地図に表示されます）',
@@ -397,6 +399,8 @@ const en: Record<HqKey, string> = {
   'levelForm.record': '{time}, decided by {who}, entered by {by}',
   'levelForm.recordReason': 'Reason: {reason}',
   // ── Report triage and shelter status forms (reportActions.ts, shelterActions.ts) ──
+  reportListTitle: 'Field reports',
+  reportListEmpty: 'No field reports.',
   'reportForm.title': 'HQ handling',
   'reportForm.label': 'Handling of field report #{id}',
   'reportForm.verified': 'Verified (shown on the public map)',
