@@ -1,0 +1,190 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Bousai.Server.Tests.Support;
+using Microsoft.Playwright;
+
+namespace Bousai.Server.Tests.Web;
+
+/// <summary>HQ triages a field report and sets a shelter's status from their details, in headless Chromium.</summary>
+public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
+{
+    private readonly BousaiApp _app = BousaiApp.OnKestrel(new Dictionary<string, string> { ["Demo:Simulated"] = "true" });
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+    private readonly List<string> _log = [];
+
+    public async Task InitializeAsync()
+    {
+        await ((IAsyncLifetime)_app).InitializeAsync();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("BOUSAI_TEST_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        await ((IAsyncLifetime)_app).DisposeAsync();
+    }
+
+    [Fact]
+    public async Task HQ_verifies_a_report_and_sets_it_in_progress_with_a_note_and_a_second_HQ_page_sees_it_live()
+    {
+        using var field = await _app.SignedInClientAsync("field");
+        var posted = await field.PostAsJsonAsync("/api/reports",
+            new { category = "road_blocked", description = "県道の冠水で通行止め", longitude = 140.2012, latitude = 38.0105 });
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        var reportId = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reportId").GetInt64();
+
+        var page = await SignedInHqPageAsync("report-form", 1366, 768);
+        var second = await SignedInHqPageAsync("report-second", 1366, 768);
+        var item = $"#report-list [data-report-id='{reportId}']";
+        await WaitForAsync(second, $"{item}[data-verified='false'][data-status='new']", "report-second");
+
+        await page.Locator($"{item} button").ClickAsync();
+        var form = page.Locator($"#report-form-{reportId}");
+        await form.WaitForAsync();
+        await form.GetByLabel("確認済みにする（公開地図に表示されます）").CheckAsync();
+        await form.GetByRole(AriaRole.Radio, new LocatorGetByRoleOptions { Name = "対応中", Exact = true }).CheckAsync();
+        await form.GetByLabel("内部メモ").FillAsync("消防団へ連絡済み。迂回路を案内中");
+        await ScreenshotDetailsAsync(page, "report-form-ja");
+
+        // Keyboard only: Tab from the note reaches the save button, with its focus ring visible, and Enter saves.
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("保存する", await page.EvaluateAsync<string>("() => document.activeElement.textContent.trim()"));
+        Assert.NotEqual("none", await page.EvaluateAsync<string>("() => getComputedStyle(document.activeElement).outlineStyle"));
+        await page.Keyboard.PressAsync("Enter");
+        await WaitForAsync(page, $"#report-form-{reportId} .form-done", "report-form");
+        Assert.Contains($"現地報告 #{reportId} を更新しました。", await form.InnerTextAsync());
+
+        await WaitForAsync(second, $"{item}[data-verified='true'][data-status='in_progress']", "report-second");
+        Assert.Equal("in_progress:True:消防団へ連絡済み。迂回路を案内中", await _app.Database.ScalarAsync<string>(
+            $"SELECT status || ':' || CASE WHEN verified THEN 'True' ELSE 'False' END || ':' || internal_note FROM field_reports WHERE id = {reportId}"));
+        Assert.Equal(1L, await _app.Database.ScalarAsync<long>(
+            $"SELECT count(*) FROM audit_log WHERE action = 'report.triage' AND entity_id = '{reportId}' AND actor = 'hq'"));
+
+        await page.Locator("#language-switch button[data-lang='en']").ClickAsync();
+        await form.GetByLabel("Internal note").WaitForAsync();
+        await ScreenshotDetailsAsync(page, "report-form-en");
+        await page.SetViewportSizeAsync(360, 740);
+        await ScreenshotDetailsAsync(page, "report-form-en-360");
+    }
+
+    [Fact]
+    public async Task HQ_opens_a_shelter_with_a_head_count_and_the_public_view_and_a_second_HQ_page_see_it_live()
+    {
+        const string shelter = "takahata-shelter-14";
+        var residents = await OpenPageAsync(360, 640);
+        await residents.GotoAsync(new Uri(_app.BaseAddress, "/public").ToString());
+        await WaitForAsync(residents, "body[data-live-state='live']", "shelter-public");
+        await WaitForAsync(residents, $"[data-shelter-id='{shelter}'][data-crowding='closed']", "shelter-public");
+        var page = await SignedInHqPageAsync("shelter-form", 1366, 768);
+        var second = await SignedInHqPageAsync("shelter-second", 1366, 768);
+        await WaitForAsync(second, $"#shelter-list [data-shelter-id='{shelter}'][data-crowding='closed']", "shelter-second");
+
+        await page.Locator($"#shelter-list [data-shelter-id='{shelter}'] button").ClickAsync();
+        var form = page.Locator($"#shelter-form-{shelter}");
+        await form.WaitForAsync();
+        await form.GetByRole(AriaRole.Radio, new LocatorGetByRoleOptions { Name = "開設", Exact = true }).CheckAsync();
+        await form.GetByLabel("避難者数（人）").FillAsync("37");
+        await form.GetByLabel("メモ", new LocatorGetByLabelOptions { Exact = true }).FillAsync("内部メモ：発電機あり");
+        await ScreenshotDetailsAsync(page, "shelter-form-ja");
+        await form.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "送信する" }).ClickAsync();
+        await WaitForAsync(page, $"#shelter-form-{shelter} .form-done", "shelter-form");
+
+        await WaitForAsync(second, $"#shelter-list [data-shelter-id='{shelter}'][data-crowding='available']", "shelter-second");
+        await WaitForAsync(residents, $"[data-shelter-id='{shelter}'][data-crowding='available']", "shelter-public");
+        Assert.DoesNotContain("内部メモ", await residents.Locator("body").InnerTextAsync());
+        Assert.Equal("open:37:内部メモ：発電機あり:hq", await ShelterRowAsync(shelter));
+
+        // Closing asks once more, naming the shelter; nothing changes before the confirmation.
+        await form.GetByRole(AriaRole.Radio, new LocatorGetByRoleOptions { Name = "閉鎖", Exact = true }).CheckAsync();
+        await form.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "閉鎖の確認へ進む" }).ClickAsync();
+        var confirm = page.Locator($"#shelter-form-{shelter} .confirm-text");
+        await confirm.WaitForAsync();
+        Assert.StartsWith("避難所「", await confirm.InnerTextAsync());
+        Assert.Equal("open:37:内部メモ：発電機あり:hq", await ShelterRowAsync(shelter));
+        await ScreenshotDetailsAsync(page, "shelter-close-confirm-ja");
+
+        await page.Locator("#language-switch button[data-lang='en']").ClickAsync();
+        await page.Locator($"#shelter-form-{shelter}").GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Close it" }).ClickAsync();
+        await WaitForAsync(page, $"#shelter-form-{shelter} .form-done", "shelter-form");
+        await WaitForAsync(residents, $"[data-shelter-id='{shelter}'][data-crowding='closed']", "shelter-public");
+        Assert.StartsWith("closed:", await ShelterRowAsync(shelter));
+        await ScreenshotDetailsAsync(page, "shelter-form-en");
+        await page.SetViewportSizeAsync(360, 740);
+        await ScreenshotDetailsAsync(page, "shelter-form-en-360");
+    }
+
+    [Fact]
+    public async Task Staff_other_than_HQ_see_a_shelter_and_a_report_without_the_forms()
+    {
+        using var field = await _app.SignedInClientAsync("field");
+        var posted = await field.PostAsJsonAsync("/api/reports",
+            new { category = "flooding", description = "田んぼが冠水", longitude = 140.2012, latitude = 38.0105 });
+        var reportId = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reportId").GetInt64();
+        var page = await SignedInPageAsync("field", "field-readonly", 1366, 768);
+
+        await WaitForAsync(page, $"#report-list [data-report-id='{reportId}']", "field-readonly");
+        await page.Locator($"#report-list [data-report-id='{reportId}'] button").ClickAsync();
+        await page.Locator("#details-body dl").WaitForAsync();
+        Assert.Equal(0, await page.Locator("#details-body form").CountAsync());
+        await page.Locator("#shelter-list [data-shelter-id='takahata-shelter-14'] button").ClickAsync();
+        await page.Locator("#details-body dl").WaitForAsync();
+        Assert.Equal(0, await page.Locator("#details-body form").CountAsync());
+    }
+
+    private Task<string> ShelterRowAsync(string shelterId) => _app.Database.ScalarAsync<string>(
+        $"SELECT status || ':' || occupancy || ':' || coalesce(note, '') || ':' || updated_by FROM shelter_status WHERE shelter_id = '{shelterId}'");
+
+    private Task<IPage> SignedInHqPageAsync(string name, int width, int height) => SignedInPageAsync("hq", name, width, height);
+
+    private async Task<IPage> SignedInPageAsync(string userName, string name, int width, int height)
+    {
+        var page = await OpenPageAsync(width, height);
+        await page.GotoAsync(new Uri(_app.BaseAddress, "/login?lang=ja").ToString());
+        await page.GetByLabel("ユーザー名").FillAsync(userName);
+        await page.GetByLabel("パスワード").FillAsync(BousaiApp.Password);
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "ログイン" }).ClickAsync();
+        await WaitForAsync(page, "body[data-live-state='live']", name);
+        await WaitForAsync(page, "#shelter-list [data-shelter-id]", name);
+        return page;
+    }
+
+    private async Task<IPage> OpenPageAsync(int width, int height)
+    {
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        page.Console += (_, message) => _log.Add($"console {message.Type}: {message.Text}");
+        page.PageError += (_, error) => _log.Add($"page error: {error}");
+        page.Response += (_, response) => { if (response.Status >= 400) _log.Add($"HTTP {response.Status}: {response.Url}"); };
+        return page;
+    }
+
+    /// <summary>The details panel with its form, as staff see it.</summary>
+    private static async Task ScreenshotDetailsAsync(IPage page, string name)
+    {
+        await page.EvaluateAsync("() => document.fonts.ready");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, "screenshots", name + "-page.png") });
+        await page.Locator("#details").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(Repository.Output, "screenshots", name + ".png") });
+    }
+
+    private async Task WaitForAsync(IPage page, string selector, string name)
+    {
+        try
+        {
+            await page.WaitForSelectorAsync(selector, new PageWaitForSelectorOptions { Timeout = 30_000, State = WaitForSelectorState.Attached });
+        }
+        catch (TimeoutException)
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, name + "-timeout.png") });
+            Assert.Fail($"{selector} never appeared on {page.Url}.\n{string.Join("\n", _log)}");
+        }
+    }
+}
