@@ -4,7 +4,9 @@ import type { FieldReport } from '../src/core/live/situationMessages';
 import type { SendResult } from '../src/core/send';
 import { disposeDetailActions, setDetailActionsRole, useDetailWrites } from '../src/hq/detailActions';
 import { describeFeature } from '../src/hq/featureDetails';
+import { Situation } from '../src/core/live/situation';
 import { mountReportActions, type ReportActions, type ReportTriage } from '../src/hq/reportActions';
+import { mountReportList } from '../src/hq/reportList';
 import { snapshotMessage } from './fixtures';
 
 let host: HTMLDivElement;
@@ -153,5 +155,40 @@ describe('the report triage form', () => {
     expect([note.selectionStart, note.selectionEnd]).toEqual([2, 4]);
     expect(q<HTMLInputElement>('[name="verified"]').checked).toBe(true);
     expect(host.querySelector('dl')?.textContent).toContain('確認済み');
+  });
+});
+
+describe('the field-report list', () => {
+  it('lists the reports newest first as buttons that open their details, and follows live updates', () => {
+    setLang('ja');
+    const situation = new Situation();
+    const list = document.createElement('ul');
+    const picked: number[] = [];
+    const view = mountReportList(list, situation, (id) => picked.push(id));
+    const snapshot = snapshotMessage().snapshot;
+    const older = { ...fixtureReport(), reportId: 39, reportedAt: '2026-07-08T04:00:00+00:00', verified: false, status: 'new' as const };
+    snapshot.reports = [older, fixtureReport()];
+    situation.load(snapshot);
+
+    expect([...list.querySelectorAll('li')].map((li) => li.dataset.reportId)).toEqual(['40', '39']);
+    list.querySelector<HTMLButtonElement>('[data-report-id="39"] button')!.click();
+    expect(picked).toEqual([39]);
+    expect(list.querySelector('[data-report-id="39"]')!.textContent).toContain('未確認・未対応');
+
+    situation.apply([
+      {
+        kind: 'field_report_updated',
+        seq: snapshot.seq + 1,
+        at: '2026-07-08T05:10:00+00:00',
+        report: { ...older, verified: true, status: 'in_progress' },
+        wasVerified: false,
+        updatedBy: 'hq',
+      },
+    ]);
+    expect(list.querySelector<HTMLElement>('[data-report-id="39"]')!.dataset.status).toBe('in_progress');
+    expect(list.querySelector('[data-report-id="39"]')!.textContent).toContain('確認済み・対応中');
+
+    view.dispose();
+    expect(list.children).toHaveLength(0);
   });
 });

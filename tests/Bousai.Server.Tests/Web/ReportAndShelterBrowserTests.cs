@@ -94,7 +94,7 @@ public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
         await form.WaitForAsync();
         await form.GetByRole(AriaRole.Radio, new LocatorGetByRoleOptions { Name = "開設", Exact = true }).CheckAsync();
         await form.GetByLabel("避難者数（人）").FillAsync("37");
-        await form.GetByLabel("メモ", new LocatorGetByLabelOptions { Exact = true }).FillAsync("内部メモ：発電機あり");
+        await form.GetByLabel("備考", new LocatorGetByLabelOptions { Exact = true }).FillAsync("内部メモ：発電機あり");
         await ScreenshotDetailsAsync(page, "shelter-form-ja");
         await form.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "送信する" }).ClickAsync();
         await WaitForAsync(page, $"#shelter-form-{shelter} .form-done", "shelter-form");
@@ -167,10 +167,11 @@ public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
         return page;
     }
 
-    /// <summary>The details panel with its form, as staff see it.</summary>
+    /// <summary>The details panel scrolled to its form's buttons, and the whole page, as staff see them.</summary>
     private static async Task ScreenshotDetailsAsync(IPage page, string name)
     {
         await page.EvaluateAsync("() => document.fonts.ready");
+        await page.Locator("#details-body .form-actions").ScrollIntoViewIfNeededAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, "screenshots", name + "-page.png") });
         await page.Locator("#details").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(Repository.Output, "screenshots", name + ".png") });
     }

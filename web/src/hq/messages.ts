@@ -204,7 +204,7 @@ const ja = {
   'shelterForm.occupancyHintCapacity': '0〜{max}人の整数（収容人数 {capacity}人）。',
   'shelterForm.badCount': '避難者数は0〜{max}の整数で入力してください。',
   'shelterForm.declaredFull': '満員を宣言する（開設中のみ）',
-  'shelterForm.note': 'メモ',
+  'shelterForm.note': '備考',
   'shelterForm.noteHint': '本部と職員向けのメモ（住民には表示されません）。{max}文字以内。',
   'shelterForm.noteTooLong': 'メモは{max}文字以内にしてください。',
   'shelterForm.save': '送信する',

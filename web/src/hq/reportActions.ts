@@ -80,7 +80,7 @@ export function mountReportActions(initial: FieldReport, options: { triage?: Tri
     if (sending) return;
     const body = changes();
     if (note().trim().length > maxInternalNoteLength) {
-      errors = { internalNote: [t('reportForm.noteTooLong', { max: maxInternalNoteLength })] };
+      errors = { internalNote: [t('reportForm.noteTooLong', { max: maxInternalNoteLength.toLocaleString() })] };
       failure = null;
       paint();
       focusAfterRender(`#${id} [name="internalNote"]`);
@@ -164,8 +164,8 @@ export function mountReportActions(initial: FieldReport, options: { triage?: Tri
         @input=${(e: Event) => edit({ internalNote: (e.target as HTMLTextAreaElement).value })}
       ></textarea>
       <p class="field-hint" id=${hintId}>
-        ${t('reportForm.noteHint', { max: maxInternalNoteLength })}
-        <span class="char-count">${t('reportForm.noteCount', { n: note().length, max: maxInternalNoteLength })}</span>
+        ${t('reportForm.noteHint', { max: maxInternalNoteLength.toLocaleString() })}
+        <span class="char-count">${t('reportForm.noteCount', { n: note().length, max: maxInternalNoteLength.toLocaleString() })}</span>
       </p>
       ${fieldError(id, 'internalNote', errors)} ${formMessage(failure, fields)}
       ${unchanged ? html`<p class="form-hint" role="status">${t('reportForm.nothingChanged')}</p>` : nothing}
