@@ -54,6 +54,17 @@ public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
         await form.GetByLabel("確認済みにする（公開地図に表示されます）").CheckAsync();
         await form.GetByRole(AriaRole.Radio, new LocatorGetByRoleOptions { Name = "対応中", Exact = true }).CheckAsync();
         await form.GetByLabel("内部メモ").FillAsync("消防団へ連絡済み。迂回路を案内中");
+
+        // A live event while the note is being typed rebuilds the details panel: the text and the focus stay.
+        using (var shelterStaff = await _app.SignedInClientAsync("shelter"))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await shelterStaff.PutAsJsonAsync("/api/shelters/takahata-shelter-09/status",
+                new { open = true, occupancy = 12 })).StatusCode);
+        }
+
+        await WaitForAsync(page, "#shelter-list [data-shelter-id='takahata-shelter-09'][data-crowding='available']", "report-form");
+        Assert.Equal("internalNote", await page.EvaluateAsync<string>("() => document.activeElement.name"));
+        Assert.Equal("消防団へ連絡済み。迂回路を案内中", await form.GetByLabel("内部メモ").InputValueAsync());
         await ScreenshotDetailsAsync(page, "report-form-ja");
 
         // Keyboard only: Tab from the note reaches the save button, with its focus ring visible, and Enter saves.
