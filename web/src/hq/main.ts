@@ -69,6 +69,10 @@ followSituation('/hubs/situation', {
 });
 
 const signedIn = showSignedInUser();
+signedIn.then(
+  (user) => user && alertList.setRole(user.role),
+  () => undefined, // without a profile the alerts stay read-only
+);
 void start();
 
 async function start(): Promise<void> {
