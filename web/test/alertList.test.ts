@@ -252,6 +252,42 @@ describe('the HQ alert list', () => {
     expect(document.activeElement).toBe(q('.alert-notice'));
   });
 
+  it('says cleared, not “someone else”, when this screen’s own clear comes back live before its answer', async () => {
+    mount();
+    item(8)!.querySelector<HTMLButtonElement>('.alert-clear-open')!.click();
+    await settle();
+    q<HTMLButtonElement>('#alert-clear-8 button.confirm').click();
+    await settle();
+
+    situation.apply([{ kind: 'alert_cleared', seq: 61, at: raiseAt, alertId: 8, clearedBy: 'hq' }]);
+    expect(item(8)).toBeNull();
+    expect(section.querySelector('.alert-notice')).toBeNull();
+
+    answer({
+      ok: true,
+      status: 200,
+      value: { ...snapshotMessage().snapshot.alerts[0], status: 'cleared', clearedBy: 'hq', clearedAt: '2026-07-08T05:40:00+00:00' } as never,
+    });
+    await settle();
+
+    expect(q('.alert-notice').getAttribute('role')).toBe('status');
+    expect(q('.alert-notice').textContent).toContain('解除しました：土砂崩れの通報多数');
+  });
+
+  it('says so when another screen clears the alert this one is about to clear', async () => {
+    mount();
+    item(8)!.querySelector<HTMLButtonElement>('.alert-clear-open')!.click();
+    await settle();
+    type(q<HTMLTextAreaElement>('#alert-clear-8 [name="note"]'), '現地確認済み');
+
+    situation.apply([{ kind: 'alert_cleared', seq: 61, at: raiseAt, alertId: 8, clearedBy: 'hq2' }]);
+
+    expect(item(8)).toBeNull();
+    expect(q('.alert-notice').getAttribute('role')).toBe('alert');
+    expect(q('.alert-notice').textContent).toContain('他の人が先に確認または解除しました');
+    expect(moved).toEqual([]);
+  });
+
   it('says when someone else acted first (409), and the list follows the live state', async () => {
     mount();
     situation.apply([newAlert(9, '高畠駅前で冠水')]);

@@ -356,8 +356,9 @@ export function mountAlertList(
   const paint = () => {
     if (disposed) return;
     const alerts = visibleAlerts();
-    if (clearing && !alerts.some((a) => a.alertId === clearing!.alertId)) {
-      // Cleared on another screen while this one was confirming: the list shows it gone; say why.
+    if (clearing && !clearing.sending && !alerts.some((a) => a.alertId === clearing!.alertId)) {
+      // Cleared on another screen while this one was confirming: the list shows it gone; say why. (While this
+      // screen's own clear is on its way, its answer says who was first: the live event may come before it.)
       clearing = null;
       notice = { text: t('alertList.conflict'), refused: true };
     }
