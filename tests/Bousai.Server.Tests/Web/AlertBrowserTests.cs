@@ -165,8 +165,13 @@ public sealed class AlertBrowserTests : IAsyncLifetime
         await page.SetViewportSizeAsync(width, height);
     }
 
-    private static Task Shot(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, name + ".png") });
+    /// <summary>A screenshot with the alerts in view (on a phone they follow the map down the page).</summary>
+    private static async Task Shot(IPage page, string name)
+    {
+        await page.EvaluateAsync(
+            "() => { const alerts = document.querySelector('.live-panel .alerts'); const focused = document.activeElement; (alerts.contains(focused) ? focused : alerts).scrollIntoView({ block: 'center' }); }");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, name + ".png") });
+    }
 
     private async Task WaitForAsync(IPage page, string selector)
     {

@@ -98,14 +98,20 @@ export function raiseForm(view: RaiseFormView): TemplateResult {
   return html`<form id=${id} class="level-form alert-form" novalidate aria-labelledby=${`${id}-title`} @submit=${view.submit}>
     <p id=${`${id}-title`} class="form-step">${t('alertForm.title')}</p>
     ${select('kind', t('alertForm.kind'), alertKinds.map((k) => option(k, t(`alertKind.${k}`), d.kind === k)))}
-    ${select('level', t('alertForm.level'), [
-      option('', t('alertForm.noLevel'), d.level === null),
-      ...alertLevels.map((l) => option(String(l), t('evacLevelNumber', { level: l }), d.level === l)),
-    ])}
-    ${select('districtId', t('alertForm.district'), [
-      option('', t('alertForm.noDistrict'), d.districtId === ''),
-      ...districts.map((district) => option(district.id, district.name, d.districtId === district.id)),
-    ])}
+    <div class="alert-form-pair">
+      <div>
+        ${select('level', t('alertForm.level'), [
+          option('', t('alertForm.noLevel'), d.level === null),
+          ...alertLevels.map((l) => option(String(l), t('evacLevelNumber', { level: l }), d.level === l)),
+        ])}
+      </div>
+      <div>
+        ${select('districtId', t('alertForm.district'), [
+          option('', t('alertForm.noDistrict'), d.districtId === ''),
+          ...districts.map((district) => option(district.id, district.name, d.districtId === district.id)),
+        ])}
+      </div>
+    </div>
     <label class="field-label" for=${`${id}-message`}>${t('alertForm.message')}</label>
     <textarea
       id=${`${id}-message`}
