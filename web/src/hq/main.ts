@@ -71,10 +71,13 @@ followSituation('/hubs/situation', {
 });
 
 const signedIn = showSignedInUser();
-// Only HQ gets the report and shelter forms in the details panel.
+// Only HQ gets the forms: the alerts' actions and the report and shelter forms in the details panel.
 signedIn.then(
-  (user) => setDetailActionsRole(user?.role ?? null),
-  () => undefined, // without a profile the details stay read-only
+  (user) => {
+    setDetailActionsRole(user?.role ?? null);
+    if (user) alertList.setRole(user.role);
+  },
+  () => undefined, // without a profile everything stays read-only
 );
 void start();
 
