@@ -182,6 +182,11 @@ const ja = {
   'levelForm.doneLift': '{district}の 警戒レベルを解除しました。',
   'levelForm.record': '{time} 決定：{who}／入力：{by}',
   'levelForm.recordReason': '理由：{reason}',
+
+  // Gauge register in the activity list, and the district form from the map (i9-f0).
+  'activity.stationAdded': '観測所 {name} を追加',
+  'activity.stationThresholdsChanged': '観測所 {name} の基準水位を変更',
+  'district.changeLevel': '警戒レベルを発令・解除',
 } as const;
 
 type HqKey = keyof typeof ja;
@@ -364,6 +369,11 @@ const en: Record<HqKey, string> = {
   'levelForm.doneLift': 'Alert level lifted for {district}.',
   'levelForm.record': '{time}, decided by {who}, entered by {by}',
   'levelForm.recordReason': 'Reason: {reason}',
+
+  // Gauge register in the activity list, and the district form from the map (i9-f0).
+  'activity.stationAdded': 'Gauge {name} added',
+  'activity.stationThresholdsChanged': 'Thresholds of gauge {name} changed',
+  'district.changeLevel': 'Issue or lift an alert level',
 };
 
 export type MessageKey = CoreKey | HqKey;
