@@ -203,6 +203,32 @@ describe('the district 警戒レベル list', () => {
     expect(record).toContain(decided.reason);
   });
 
+  it('opens the same form when asked from the map, unfolding its panel and moving focus into it', async () => {
+    const panel = document.createElement('details');
+    panel.append(list);
+    document.body.append(panel);
+    mount();
+
+    expect(view.canIssue()).toBe(true);
+    view.openForm('district-niijuku');
+    await settle();
+
+    expect(panel.open).toBe(true);
+    expect(row('district-niijuku').querySelector('.district-change')?.getAttribute('aria-expanded')).toBe('true');
+    expect(document.activeElement).toBe(q('#level-form-district-niijuku input[name="level"]'));
+    panel.remove();
+  });
+
+  it('opens no form from the map for a role other than hq', async () => {
+    mount('field');
+
+    expect(view.canIssue()).toBe(false);
+    view.openForm('district-niijuku');
+    await settle();
+
+    expect(list.querySelector('form')).toBeNull();
+  });
+
   it('stops re-rendering once disposed', async () => {
     mount();
     view.dispose();

@@ -94,14 +94,20 @@ async function start(): Promise<void> {
   mountLayerSwitcher(byId('layer-list'), layers);
   markReadyWhenRendered(map, geodata.map((l) => l.loaded));
 
-  const panel = mountDetailsPanel(map, layers, situation, {
-    ref: (id) => names.stationRef(id),
-    name: (id) => names.station(id),
-  });
+  let districtList: DistrictLevels | null = null;
+  const panel = mountDetailsPanel(
+    map,
+    layers,
+    situation,
+    {
+      ref: (id) => names.stationRef(id),
+      name: (id) => names.station(id),
+    },
+    () => (districtList?.canIssue() ? { changeDistrictLevel: (id) => districtList?.openForm(id) } : {}),
+  );
   details = panel;
   panel.onStationShown((id) => gauges.setPicked(id));
   let shelterList: ShelterList | null = null;
-  let districtList: DistrictLevels | null = null;
   let shelterFeatures: Feature[] = [];
   let districtFeatures: Feature[] = [];
   let stationFeatures: Feature[] = [];
@@ -154,7 +160,11 @@ async function start(): Promise<void> {
         },
       });
       signedIn.then(
-        (user) => user && districtList?.setRole(user.role),
+        (user) => {
+          if (!user) return;
+          districtList?.setRole(user.role);
+          panel.refresh(); // a district's details may be open without its button
+        },
         () => undefined, // without a profile the list stays read-only
       );
       showSituation();
