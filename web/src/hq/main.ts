@@ -18,7 +18,7 @@ import { mountLiveIndicator } from '../core/live/liveIndicator';
 import { concerns, Situation, situationKinds, stationKinds } from '../core/live/situation';
 import { followSituation } from '../core/live/situationStream';
 import { createMap, fitTo } from '../core/map/createMap';
-import { createDataLayer, markReadyWhenRendered, type DataLayer } from '../core/map/dataLayer';
+import { addToMap, createDataLayer, markReadyWhenRendered, type DataLayer } from '../core/map/dataLayer';
 import { everyHalfMinute, stationName, type StationRef } from '../core/stations/stationFacts';
 import { stationRefFromProps } from '../core/stations/stationList';
 import { showSignedInUser } from './account';
@@ -84,7 +84,7 @@ async function start(): Promise<void> {
   const reports = createReportsLayer();
   // The layer switcher lists them top of the map first: field reports just under the shelters.
   const layers: DataLayer[] = [geodata[0], reports, ...geodata.slice(1)];
-  layers.forEach(({ layer }) => map.addLayer(layer));
+  layers.forEach((dataLayer) => addToMap(map, dataLayer));
   layers
     .find((l) => l.id === 'boundary')
     ?.loaded.then(

@@ -56,7 +56,9 @@ export const districtsLayer: LayerDefinition = {
           width: (issued?.width ?? 1.5) + (emphasised ? 1.5 : 0),
           lineDash: props.illustrative === true ? sharedEdgeDash : undefined,
         }),
+        // The lowest labels: a district's name gives way to everything else written on the map.
         text: label(localName(props), { font: 'bold 15px system-ui, "Noto Sans CJK JP", sans-serif' }),
+        zIndex: 0,
       }),
     ];
     // The level is written under the name when one is in force, and on hover for any district the hub has reported.
@@ -72,6 +74,8 @@ export const districtsLayer: LayerDefinition = {
             backgroundStroke: new Stroke({ color: issued ? '#ffffff' : districtColor, width: 1 }),
             padding: [2, 5, 1, 5],
           }),
+          // Before the district's name, and a higher level before a lower one.
+          zIndex: 1 + level,
         }),
       );
     }
