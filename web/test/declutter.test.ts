@@ -34,6 +34,16 @@ function district() {
   return feature;
 }
 
+/** Where each label of a gauge is placed: [layer zIndex, style zIndex], from the symbol layer and the label layer. */
+function gaugeLabelPlacements(feature: Feature): Array<[number, number]> {
+  const stations = layer('stations');
+  const from = (z: number, style: ReturnType<LayerDefinition['style']>) =>
+    styles(style)
+      .filter((s) => s.getText() && s.getText()!.getText() !== '!')
+      .map((s): [number, number] => [z, s.getZIndex() ?? 0]);
+  return [...from(stations.zIndex, stations.style(feature, 1)), ...from(stations.labels!.zIndex, stations.labels!.style(feature, 1))];
+}
+
 describe('map decluttering', () => {
   // The layers' data is not what is tested here: it never arrives.
   beforeEach(() => {
@@ -47,7 +57,7 @@ describe('map decluttering', () => {
     all.forEach((l) => expect(l.getDeclutter()).toBe(declutterGroup));
   });
 
-  it('places every symbol before any label: point symbols are obstacles in layers above every label', () => {
+  it('places every symbol before the labels of quieter features: point symbols are obstacles in layers above them', () => {
     const pointLayers = [layer('stations'), layer('shelters')];
     const labelLayers = hqLayers.flatMap((l) => (l.labels ? [l.labels.zIndex] : []));
     const lowestSymbolLayer = Math.min(...pointLayers.map((l) => l.zIndex), 45 /* field reports */);
@@ -57,35 +67,47 @@ describe('map decluttering', () => {
     [...labelLayers, ...textLayers].forEach((z) => expect(z).toBeLessThan(lowestSymbolLayer));
     const symbol = styles(layer('stations').style(danger(), 1)).find((s) => s.getImage())!;
     expect(symbol.getImage()!.getDeclutterMode()).toBe('obstacle');
+    const shelter = new Feature({ geometry: new Point([0, 0]), id: 's', name_ja: 's' });
+    expect(styles(layer('shelters').style(shelter, 1))[0].getImage()!.getDeclutterMode()).toBe('obstacle');
   });
 
-  it('places a gauge in danger before a district’s level and name', () => {
-    const gauge = danger();
-    const gaugeLabels = styles(layer('stations').labels!.style(gauge, 1)).filter((s) => s.getText());
-    const area = district();
-    const areaLabels = styles(layer('districts').style(area, 1)).filter((s) => s.getText());
-    expect(areaLabels.length).toBe(2); // the name and the level in force
+  it('places the labels of a gauge in danger before every other symbol and label', () => {
+    const placements = gaugeLabelPlacements(danger());
 
-    for (const g of gaugeLabels) {
-      for (const a of areaLabels) {
-        expect(placedBefore([layer('stations').labels!.zIndex, g.getZIndex() ?? 0], [layer('districts').zIndex, a.getZIndex() ?? 0])).toBe(true);
-      }
-    }
-    // Within the district, its level before its name.
-    const [name, level] = areaLabels;
-    expect((level.getZIndex() ?? 0) > (name.getZIndex() ?? 0)).toBe(true);
+    expect(placements).toHaveLength(2); // its name and its stage
+    placements.forEach(([layerZ, styleZ]) => {
+      expect(layerZ).toBeGreaterThan(layer('shelters').zIndex);
+      // Within its own layer, before the gauges' symbols.
+      const symbolZ = Math.max(...styles(layer('stations').style(danger(), 1)).map((s) => s.getZIndex() ?? 0).filter((z) => z < styleZ));
+      expect(styleZ).toBeGreaterThan(symbolZ);
+    });
+  });
+
+  it('places a gauge in danger before a district’s level, and the level before shelter bands and the district’s name', () => {
+    const gaugeLabels = gaugeLabelPlacements(danger());
+    const districts = layer('districts');
+    const area = district();
+    const name: [number, number] = [districts.zIndex, styles(districts.style(area, 1))[0].getZIndex() ?? 0];
+    expect(styles(districts.style(area, 1))[0].getText()).toBeTruthy();
+    const levels = styles(districts.labels!.style(area, 1)).filter((s) => s.getText());
+    expect(levels).toHaveLength(1);
+    const level: [number, number] = [districts.labels!.zIndex, levels[0].getZIndex() ?? 0];
+
+    gaugeLabels.forEach((g) => [name, level].forEach((a) => expect(placedBefore(g, a)).toBe(true)));
+    expect(placedBefore(level, name)).toBe(true);
+    expect(districts.labels!.zIndex).toBeGreaterThan(layer('shelters').labels!.zIndex);
   });
 
   it('places both labels of a gauge in danger before those of a silent gauge, and its stage before its name', () => {
-    const gauge = danger();
-    const silent = new Feature({ geometry: new Point([0, 0]), id: 'station-silent', kind: 'water_level', name_ja: '欠測中' });
-    applyStationStates([silent], new Map(), true);
-    const z = (f: Feature) => styles(layer('stations').labels!.style(f, 1)).map((s) => s.getZIndex() ?? 0);
+    const gauge = gaugeLabelPlacements(danger());
+    const silentGauge = new Feature({ geometry: new Point([0, 0]), id: 'station-silent', kind: 'water_level', name_ja: '欠測中' });
+    applyStationStates([silentGauge], new Map(), true);
+    const silent = gaugeLabelPlacements(silentGauge);
 
-    expect(z(silent)).toHaveLength(2); // its name and 欠測
-    expect(Math.min(...z(gauge))).toBeGreaterThan(Math.max(...z(silent)));
-    const [nameZ, stageZ] = z(gauge);
-    expect(stageZ).toBeGreaterThan(nameZ);
+    expect(silent).toHaveLength(2); // its name and 欠測
+    gauge.forEach((g) => silent.forEach((q) => expect(placedBefore(g, q)).toBe(true)));
+    const [name, stage] = gauge;
+    expect(placedBefore(stage, name)).toBe(true);
   });
 
   it('places a full shelter’s band before a shelter with room', () => {

@@ -68,11 +68,12 @@ function markerFor(status: ShelterState | undefined, illustrative: boolean, emph
   return marker;
 }
 
-function bandLabel(status: ShelterState) {
+function bandLabel(status: ShelterState, emphasised: boolean) {
   const color = crowdingColors[status.crowding as keyof typeof crowdingColors] ?? shelterColor;
   return label(crowdingLabel(status.crowding), {
     font: 'bold 12px system-ui, "Noto Sans CJK JP", sans-serif',
-    offsetY: 20,
+    // Clear of the triangle's own box (radius 11, or 15 when picked), which the band must not overlap either.
+    offsetY: emphasised ? 28 : 24,
     fill: new Fill({ color: '#ffffff' }),
     stroke: undefined,
     backgroundFill: new Fill({ color }),
@@ -102,14 +103,15 @@ export const sheltersLayer: LayerDefinition = {
       zIndex: emphasised ? 2 : status?.open ? 1 : 0,
     });
   },
-  // Under the gauges' labels: a gauge's stage weighs more than a shelter's crowding.
+  // Under the gauges' labels and the districts' levels.
   labels: {
-    zIndex: 43,
+    zIndex: 42,
     style: (feature) => {
       const status = shelterStatus(feature);
       if (!status?.open) return undefined;
       // Fuller shelters' bands first.
-      return new Style({ text: bandLabel(status), zIndex: (isEmphasised(feature) ? 10 : 0) + crowdingRank(status.crowding) });
+      const emphasised = isEmphasised(feature);
+      return new Style({ text: bandLabel(status, emphasised), zIndex: (emphasised ? 10 : 0) + crowdingRank(status.crowding) });
     },
   },
 };

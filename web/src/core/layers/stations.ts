@@ -120,7 +120,8 @@ function priority(kind: StationKind, state: StationState | undefined, condition:
 
 function nameLabel(feature: FeatureLike, radius: number, emphasised: boolean): Text {
   return label(localName(feature.getProperties()), {
-    offsetY: -(radius + 9),
+    // Clear of the symbol's own box (radius plus its rim), which labels of this gauge must not overlap either.
+    offsetY: -(radius + 13),
     font: `bold ${emphasised ? 14 : 12}px system-ui, "Noto Sans CJK JP", sans-serif`,
   });
 }
@@ -139,30 +140,47 @@ function looks(feature: FeatureLike) {
   return { kind, condition, state, emphasised, image, radius, rank };
 }
 
+/**
+ * A gauge at 避難判断 or above, or under heavy rain (50 mm/h): its labels are placed with the symbols, before every
+ * other symbol and label of the map, and drawn over them. Everywhere else symbols win over labels.
+ */
+function labelsFirst(kind: StationKind, state: StationState | undefined, condition: StationCondition | undefined): boolean {
+  return priority(kind, state, condition) >= 4;
+}
+
+function gaugeLabels(feature: FeatureLike, zIndexBase: number, withName: boolean): Style[] {
+  const { kind, condition, state, radius, rank } = looks(feature);
+  const styles: Style[] = [];
+  // Both labels of a gauge in danger before either of a quieter gauge's; its stage before its name.
+  if (withName) styles.push(new Style({ text: nameLabel(feature, radius, false), zIndex: zIndexBase + rank * 2 }));
+  if (condition) styles.push(new Style({ text: stateLabel(kind, state, condition, radius + 11), zIndex: zIndexBase + rank * 2 + 1 }));
+  return styles;
+}
+
+/** Above every symbol's zIndex within the layer: placed before them. */
+const firstLabels = 100;
+
 export const stationsLayer: LayerDefinition = {
   id: 'stations',
   // Over the shelters: only a handful of gauges, and their labels must stay readable where shelters crowd.
   zIndex: 55,
   style: (feature) => {
-    const { kind, condition, emphasised, image, radius, rank } = looks(feature);
-    // The picked gauge's name is placed with its symbol, before every other label.
+    const { kind, condition, state, emphasised, image, radius, rank } = looks(feature);
+    // The picked gauge's name is placed with its symbol, before the labels of the layers below.
     const styles = [new Style({ image, text: emphasised ? nameLabel(feature, radius, true) : undefined, zIndex: rank })];
     if (kind === 'water_level' && isUrgent(condition)) {
       styles.push(new Style({ text: exclamation(conditionColors[condition!].text), zIndex: rank }));
     }
+    if (labelsFirst(kind, state, condition)) styles.push(...gaugeLabels(feature, firstLabels, !emphasised));
     return styles;
   },
-  // The first labels placed after the symbols: a gauge's stage before its name, a gauge in danger before every
-  // shelter band, river and district name (their layers are lower).
+  // The first labels placed after every symbol: a gauge's stage before its name, any gauge before shelter bands,
+  // river and district names (their layers are lower).
   labels: {
     zIndex: 44,
     style: (feature) => {
-      const { kind, condition, state, emphasised, radius, rank } = looks(feature);
-      const styles: Style[] = [];
-      // Both labels of a gauge in danger before either of a quieter gauge's; its stage before its name.
-      if (!emphasised) styles.push(new Style({ text: nameLabel(feature, radius, false), zIndex: rank * 2 }));
-      if (condition) styles.push(new Style({ text: stateLabel(kind, state, condition, radius + 11), zIndex: rank * 2 + 1 }));
-      return styles;
+      const { kind, condition, state, emphasised } = looks(feature);
+      return labelsFirst(kind, state, condition) ? [] : gaugeLabels(feature, 0, !emphasised);
     },
   },
 };
