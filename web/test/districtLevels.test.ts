@@ -5,6 +5,9 @@ import type { SendResult } from '../src/core/send';
 import { mountDistrictLevels, type DistrictLevels, type IssueLevel, type LevelDecision } from '../src/hq/districtLevels';
 import { problem400, snapshotMessage } from './fixtures';
 
+// The server's snapshot: 二井宿 with no level, 屋代 under a level with who and why.
+const fixtureDistrict = (id: string) => snapshotMessage().snapshot.districts.find((d) => d.districtId === id)!;
+
 const districts = [
   { id: 'district-takahata', name_ja: '高畠地区', name_en: 'Takahata district' },
   { id: 'district-niijuku', name_ja: '二井宿地区', name_en: 'Niijuku district' },
@@ -40,16 +43,17 @@ function type(field: HTMLInputElement | HTMLTextAreaElement, text: string) {
   field.dispatchEvent(new Event('input', { bubbles: true }));
 }
 
-async function openYashiro() {
-  row('district-yashiro').querySelector<HTMLButtonElement>('.district-change')!.click();
+async function openForm(districtId: string) {
+  row(districtId).querySelector<HTMLButtonElement>('.district-change')!.click();
   await settle();
 }
 
-async function fillAndReview(level: string, decidedBy: string, reason: string) {
-  q<HTMLInputElement>(`#level-form-district-yashiro input[name="level"][value="${level}"]`).click();
-  type(q<HTMLInputElement>('#level-form-district-yashiro [name="decidedBy"]'), decidedBy);
-  type(q<HTMLTextAreaElement>('#level-form-district-yashiro [name="reason"]'), reason);
-  q<HTMLButtonElement>('#level-form-district-yashiro button[type="submit"]').click();
+async function fillAndReview(districtId: string, level: string, decidedBy: string, reason: string) {
+  const form = `#level-form-${districtId}`;
+  q<HTMLInputElement>(`${form} input[name="level"][value="${level}"]`).click();
+  type(q<HTMLInputElement>(`${form} [name="decidedBy"]`), decidedBy);
+  type(q<HTMLTextAreaElement>(`${form} [name="reason"]`), reason);
+  q<HTMLButtonElement>(`${form} button[type="submit"]`).click();
   await settle();
 }
 
@@ -66,7 +70,7 @@ describe('the district 警戒レベル list', () => {
 
   it('keeps the reason being typed, and its focus, when a live event re-renders the list', async () => {
     mount();
-    await openYashiro();
+    await openForm('district-yashiro');
     const reason = q<HTMLTextAreaElement>('#level-form-district-yashiro [name="reason"]');
     type(reason, '最上川の水位が上昇中');
     reason.setSelectionRange(3, 5);
@@ -97,50 +101,47 @@ describe('the district 警戒レベル list', () => {
   });
 
   it('confirms in a sentence naming the level and the district, and sends level, who and why', async () => {
+    expect(fixtureDistrict('district-niijuku').level).toBe(0);
     mount();
-    await openYashiro();
-    await fillAndReview('4', ' 本部長 ', '最上川が氾濫危険水位を超えた');
+    await openForm('district-niijuku');
+    await fillAndReview('district-niijuku', '4', ' 本部長 ', '最上川が氾濫危険水位を超えた');
 
-    expect(q('#level-form-district-yashiro .confirm-text').textContent?.trim()).toBe('屋代地区に 避難指示（警戒レベル4）を発令します');
-    expect(document.activeElement).toBe(q('#level-form-district-yashiro .confirm-text'));
+    expect(q('#level-form-district-niijuku .confirm-text').textContent?.trim()).toBe('二井宿地区に 避難指示（警戒レベル4）を発令します');
+    expect(document.activeElement).toBe(q('#level-form-district-niijuku .confirm-text'));
     expect(sent).toEqual([]);
 
-    q<HTMLButtonElement>('#level-form-district-yashiro button.confirm').click();
+    q<HTMLButtonElement>('#level-form-district-niijuku button.confirm').click();
     await settle();
 
-    expect(sent).toEqual([{ districtId: 'district-yashiro', decision: { level: 4, decidedBy: '本部長', reason: '最上川が氾濫危険水位を超えた' } }]);
+    expect(sent).toEqual([{ districtId: 'district-niijuku', decision: { level: 4, decidedBy: '本部長', reason: '最上川が氾濫危険水位を超えた' } }]);
     // Nothing says "done" before the server has answered.
     expect(list.querySelector('.form-done')).toBeNull();
-    expect(q<HTMLButtonElement>('#level-form-district-yashiro button.confirm').disabled).toBe(true);
+    expect(q<HTMLButtonElement>('#level-form-district-niijuku button.confirm').disabled).toBe(true);
 
     answer({ ok: true, status: 200, value: {} });
     await settle();
 
-    expect(q('.form-done').textContent).toContain('屋代地区に 避難指示（警戒レベル4）を発令しました');
-    expect(list.querySelector('#level-form-district-yashiro')).toBeNull();
-    expect(document.activeElement).toBe(row('district-yashiro').querySelector('.district-change'));
+    expect(q('.form-done').textContent).toContain('二井宿地区に 避難指示（警戒レベル4）を発令しました');
+    expect(list.querySelector('#level-form-district-niijuku')).toBeNull();
+    expect(document.activeElement).toBe(row('district-niijuku').querySelector('.district-change'));
   });
 
   it('asks for confirmation before lifting, in English too', async () => {
+    expect(fixtureDistrict('district-yashiro').level).toBe(4);
     setLang('en');
     mount();
-    row('district-niijuku').querySelector<HTMLButtonElement>('.district-change')!.click();
-    await settle();
-    q<HTMLInputElement>('#level-form-district-niijuku input[name="level"][value="0"]').click();
-    type(q<HTMLInputElement>('#level-form-district-niijuku [name="decidedBy"]'), 'Head of HQ');
-    type(q<HTMLTextAreaElement>('#level-form-district-niijuku [name="reason"]'), 'Water has gone down');
-    q<HTMLButtonElement>('#level-form-district-niijuku button[type="submit"]').click();
-    await settle();
+    await openForm('district-yashiro');
+    await fillAndReview('district-yashiro', '0', 'Head of HQ', 'Water has gone down');
 
-    expect(q('#level-form-district-niijuku .confirm-text').textContent?.trim()).toBe(
-      'Lift Evacuation of elderly people, etc. (高齢者等避難) (alert level 3) for Niijuku district',
+    expect(q('#level-form-district-yashiro .confirm-text').textContent?.trim()).toBe(
+      'Lift Evacuation instruction (避難指示) (alert level 4) for Yashiro district',
     );
     expect(sent).toEqual([]);
   });
 
   it('says what is missing beside each input without sending', async () => {
     mount();
-    await openYashiro();
+    await openForm('district-yashiro');
     q<HTMLButtonElement>('#level-form-district-yashiro button[type="submit"]').click();
     await settle();
 
@@ -154,28 +155,30 @@ describe('the district 警戒レベル list', () => {
 
   it('shows the server’s field errors beside the inputs and keeps what was typed', async () => {
     mount();
-    await openYashiro();
-    await fillAndReview('5', '本部長', '土砂災害の危険');
+    await openForm('district-yashiro');
+    await fillAndReview('district-yashiro', '5', '本部長', '土砂災害の危険');
     q<HTMLButtonElement>('#level-form-district-yashiro button.confirm').click();
     await settle();
 
-    answer({ ok: false, kind: 'invalid', status: 400, fields: problem400().errors });
+    const problem = problem400();
+    answer({ ok: false, kind: 'invalid', status: 400, fields: problem.errors });
     await settle();
 
     const reason = q<HTMLTextAreaElement>('#level-form-district-yashiro [name="reason"]');
     expect(reason.value).toBe('土砂災害の危険');
     expect(reason.getAttribute('aria-invalid')).toBe('true');
     const described = reason.getAttribute('aria-describedby')!.split(' ');
-    expect(described.map((id) => list.querySelector(`#${id}`)?.textContent?.trim())).toContain('Say why, up to 500 characters.');
+    expect(described.map((id) => list.querySelector(`#${id}`)?.textContent?.trim())).toContain(problem.errors.reason[0]);
     expect(q('#level-form-district-yashiro [role="alert"]').textContent).toContain('入力内容を確認してください。');
-    expect(document.activeElement).toBe(q('#level-form-district-yashiro [name="decidedBy"]'));
+    // Focus goes to the first field the server named.
+    expect(document.activeElement).toBe(reason);
     expect(list.querySelector('.form-done')).toBeNull();
   });
 
   it('keeps the confirmation and everything typed when the server cannot be reached', async () => {
     mount();
-    await openYashiro();
-    await fillAndReview('4', '本部長', '避難指示の基準に達した');
+    await openForm('district-yashiro');
+    await fillAndReview('district-yashiro', '5', '本部長', '緊急安全確保の基準に達した');
     q<HTMLButtonElement>('#level-form-district-yashiro button.confirm').click();
     await settle();
 
@@ -186,7 +189,7 @@ describe('the district 警戒レベル list', () => {
     expect(q<HTMLButtonElement>('#level-form-district-yashiro button.confirm').disabled).toBe(false);
     q<HTMLButtonElement>('#level-form-district-yashiro .form-actions button:not(.confirm)').click();
     await settle();
-    expect(q<HTMLTextAreaElement>('#level-form-district-yashiro [name="reason"]').value).toBe('避難指示の基準に達した');
+    expect(q<HTMLTextAreaElement>('#level-form-district-yashiro [name="reason"]').value).toBe('緊急安全確保の基準に達した');
   });
 
   it('is read-only for a role other than hq', async () => {
@@ -194,7 +197,36 @@ describe('the district 警戒レベル list', () => {
 
     expect(list.querySelectorAll('li')).toHaveLength(3);
     expect(list.querySelector('.district-change')).toBeNull();
-    expect(row('district-niijuku').querySelector('.district-record')?.textContent).toContain('本部長');
+    const decided = fixtureDistrict('district-yashiro');
+    const record = row('district-yashiro').querySelector('.district-record')?.textContent ?? '';
+    expect(record).toContain(decided.decidedBy);
+    expect(record).toContain(decided.reason);
+  });
+
+  it('opens the same form when asked from the map, unfolding its panel and moving focus into it', async () => {
+    const panel = document.createElement('details');
+    panel.append(list);
+    document.body.append(panel);
+    mount();
+
+    expect(view.canIssue()).toBe(true);
+    view.openForm('district-niijuku');
+    await settle();
+
+    expect(panel.open).toBe(true);
+    expect(row('district-niijuku').querySelector('.district-change')?.getAttribute('aria-expanded')).toBe('true');
+    expect(document.activeElement).toBe(q('#level-form-district-niijuku input[name="level"]'));
+    panel.remove();
+  });
+
+  it('opens no form from the map for a role other than hq', async () => {
+    mount('field');
+
+    expect(view.canIssue()).toBe(false);
+    view.openForm('district-niijuku');
+    await settle();
+
+    expect(list.querySelector('form')).toBeNull();
   });
 
   it('stops re-rendering once disposed', async () => {

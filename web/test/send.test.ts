@@ -50,20 +50,13 @@ describe('send()', () => {
   });
 
   it('maps a 400 validation problem to messages by field name', async () => {
-    answer(400, problem400());
+    const problem = problem400();
+    answer(400, problem);
 
     const result = await issue();
 
-    expect(result).toMatchObject({
-      ok: false,
-      kind: 'invalid',
-      status: 400,
-      title: 'One or more validation errors occurred.',
-      fields: {
-        decidedBy: ['Name who decided it (for example 本部長), up to 100 characters.'],
-        reason: ['Say why, up to 500 characters.'],
-      },
-    });
+    expect(Object.keys(problem.errors)).toContain('reason');
+    expect(result).toMatchObject({ ok: false, kind: 'invalid', status: 400, title: problem.title, fields: problem.errors });
   });
 
   it.each([

@@ -1,66 +1,127 @@
 import { describe, expect, it } from 'vitest';
 import { Situation, type SituationChange } from '../src/core/live/situation';
+import type { SituationEvent } from '../src/core/live/situationMessages';
 import { batchMessage, snapshotMessage } from './fixtures';
+
+type Of<K extends SituationEvent['kind']> = Extract<SituationEvent, { kind: K }>;
+
+/** The batch fixture's events of one kind, in order. */
+function batchEvents<K extends SituationEvent['kind']>(kind: K): Of<K>[] {
+  return batchMessage().events.filter((e): e is Of<K> => e.kind === kind);
+}
 
 describe('the situation store', () => {
   it('loads a snapshot into its maps and counts as known', () => {
     const situation = new Situation();
     expect(situation.known).toBe(false);
+    const snapshot = snapshotMessage().snapshot;
 
     situation.load(snapshotMessage().snapshot);
 
     expect(situation.known).toBe(true);
-    expect(situation.shelters.get('takahata-shelter-14')?.crowding).toBe('somewhat_crowded');
-    expect(situation.districts.get('district-niijuku')?.level).toBe(3);
-    expect(situation.highestLevel()).toBe(3);
-    expect(situation.stations.get('station-nakahashi')?.stage).toBe('caution');
-    expect([...situation.reports.keys()]).toEqual([7]);
-    expect(situation.alerts.get(3)?.status).toBe('raised');
+    expect([...situation.shelters.values()]).toEqual(snapshot.shelters);
+    expect([...situation.districts.values()]).toEqual(snapshot.districts);
+    expect([...situation.stations.values()]).toEqual(snapshot.stations);
+    expect([...situation.reports.values()]).toEqual(snapshot.reports);
+    expect([...situation.alerts.values()]).toEqual(snapshot.alerts);
+    expect(situation.highestLevel()).toBe(Math.max(...snapshot.districts.map((d) => d.level)));
+    // The district's reason and the alert's acknowledgement time come through as the server sent them.
+    expect(situation.districts.get('district-yashiro')?.reason).toBe(snapshot.districts.find((d) => d.districtId === 'district-yashiro')?.reason);
+    expect(situation.alerts.get(snapshot.alerts[0].alertId)?.acknowledgedAt).toBe(snapshot.alerts[0].acknowledgedAt);
   });
 
-  it('moves on by a batch and says what each event changed from', () => {
+  it('moves on by a batch of every event kind and says what each event changed from', () => {
     const situation = new Situation();
+    const snapshot = snapshotMessage().snapshot;
     situation.load(snapshotMessage().snapshot);
     const changes: SituationChange[] = [];
     situation.onChange((change) => changes.push(change));
+    const batch = batchMessage();
 
     situation.apply(batchMessage().events);
 
-    expect(situation.shelters.get('takahata-shelter-09')).toMatchObject({ open: true, crowding: 'available' });
-    expect(situation.districts.get('district-yashiro')).toMatchObject({ level: 4, decidedBy: '本部長' });
-    expect(situation.highestLevel()).toBe(4);
-    expect(situation.alerts.get(3)).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'hq' });
-    expect(situation.reports.has(7)).toBe(false);
+    const [shelterEvent] = batchEvents('shelter_status_changed');
+    const [districtEvent] = batchEvents('district_evacuation_level_changed');
+    const [raised] = batchEvents('alert_raised');
+    const [acknowledged] = batchEvents('alert_acknowledged');
+    const [withdrawn] = batchEvents('field_report_withdrawn');
+    expect(situation.shelters.get(shelterEvent.shelter.shelterId)).toEqual(shelterEvent.shelter);
+    expect(situation.districts.get(districtEvent.district.districtId)).toEqual(districtEvent.district);
+    batchEvents('station_state_changed').forEach((e) => expect(situation.stations.get(e.state.stationId)).toEqual(e.state));
+    // Raised, acknowledged and cleared within the batch: gone; the snapshot's own alert stays.
+    expect(situation.alerts.has(raised.alert.alertId)).toBe(false);
+    expect([...situation.alerts.keys()]).toEqual(snapshot.alerts.map((a) => a.alertId));
+    expect(situation.reports.has(withdrawn.reportId)).toBe(false);
+
     expect(changes).toHaveLength(1);
     const [change] = changes;
     if (change.kind !== 'events') throw new Error('expected events');
-    expect(change.applied.map(({ event }) => event.seq)).toEqual([42, 43, 44, 45]);
-    expect(change.applied[0].shelterBefore?.open).toBe(false);
-    expect(change.applied[2].alertBefore?.status).toBe('raised');
+    // Every kind the server sends is applied, the gauge register's ones included.
+    expect(change.applied.map(({ event }) => event.seq)).toEqual(batch.events.map((e) => e.seq));
+    const appliedOf = (seq: number) => change.applied.find(({ event }) => event.seq === seq)!;
+    expect(appliedOf(shelterEvent.seq).shelterBefore).toEqual(snapshot.shelters.find((s) => s.shelterId === shelterEvent.shelter.shelterId));
+    expect(appliedOf(acknowledged.seq).alertBefore?.status).toBe('raised');
+    expect(appliedOf(batchEvents('alert_cleared')[0].seq).alertBefore).toMatchObject({
+      status: 'acknowledged',
+      acknowledgedBy: acknowledged.acknowledgedBy,
+      acknowledgedAt: acknowledged.acknowledgedAt,
+    });
+  });
+
+  it('keeps who acknowledged an alert and when', () => {
+    const situation = new Situation();
+    situation.load(snapshotMessage().snapshot);
+    const [raised] = batchEvents('alert_raised');
+    const [acknowledged] = batchEvents('alert_acknowledged');
+
+    situation.apply([raised, acknowledged]);
+
+    expect(situation.alerts.get(raised.alert.alertId)).toEqual({
+      ...raised.alert,
+      status: 'acknowledged',
+      acknowledgedBy: acknowledged.acknowledgedBy,
+      acknowledgedAt: acknowledged.acknowledgedAt,
+    });
+  });
+
+  it('takes the event time as the acknowledgement time of an event logged before the server carried it', () => {
+    const situation = new Situation();
+    situation.load(snapshotMessage().snapshot);
+    const [raised] = batchEvents('alert_raised');
+    const { acknowledgedAt: _, ...older } = batchEvents('alert_acknowledged')[0];
+
+    situation.apply([raised, older]);
+
+    expect(situation.alerts.get(raised.alert.alertId)?.acknowledgedAt).toBe(older.at);
   });
 
   it('forgets what a later snapshot no longer holds', () => {
     const situation = new Situation();
     situation.load(snapshotMessage().snapshot);
     situation.apply(batchMessage().events);
+    const [shelterEvent] = batchEvents('shelter_status_changed');
     const later = snapshotMessage().snapshot;
     later.alerts = [];
-    later.shelters = later.shelters.slice(1);
+    later.shelters = later.shelters.filter((s) => s.shelterId !== shelterEvent.shelter.shelterId);
+    later.districts = later.districts.filter((d) => d.districtId !== 'district-yashiro');
 
     situation.load(later);
 
     expect(situation.alerts.size).toBe(0);
-    expect(situation.shelters.has('takahata-shelter-09')).toBe(false);
-    expect(situation.districts.get('district-yashiro')?.level).toBe(0);
+    expect(situation.shelters.has(shelterEvent.shelter.shelterId)).toBe(false);
+    expect(situation.districts.has('district-yashiro')).toBe(false);
+    expect(situation.highestLevel()).toBe(Math.max(0, ...later.districts.map((d) => d.level)));
   });
 
   it('removes an alert when it is cleared', () => {
     const situation = new Situation();
-    situation.load(snapshotMessage().snapshot);
+    const snapshot = snapshotMessage().snapshot;
+    situation.load(snapshot);
+    const alertId = snapshot.alerts[0].alertId;
 
-    situation.apply([{ kind: 'alert_cleared', seq: 42, at: '2026-08-03T05:50:00+00:00', alertId: 3, clearedBy: 'hq' }]);
+    situation.apply([{ ...batchEvents('alert_cleared')[0], alertId }]);
 
-    expect(situation.alerts.has(3)).toBe(false);
+    expect(situation.alerts.has(alertId)).toBe(false);
   });
 
   it('stops calling a listener once unsubscribed', () => {

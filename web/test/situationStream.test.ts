@@ -98,7 +98,17 @@ const events = (after: number, through: number): SituationMessage => ({
   events: [{ kind: 'field_report_withdrawn', seq: through, at: '2026-08-03T05:50:00+00:00', reportId: through }],
 });
 
+// Where the fixtures stand in the log: the snapshot's seq, and the batch that follows it.
+const snapshotSeq = snapshotMessage().snapshot.seq;
+const batch = batchMessage();
+const batchSeqs = batch.events.map((e) => e.seq);
+
 describe('the situation stream', () => {
+  it('is fed fixtures that join: the batch starts where the snapshot ends', () => {
+    expect(batch.after).toBe(snapshotSeq);
+    expect(batchSeqs.at(-1)).toBe(batch.through);
+  });
+
   beforeEach(() => {
     vi.useFakeTimers();
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
@@ -115,10 +125,10 @@ describe('the situation stream', () => {
 
     hub.send(snapshotMessage());
     hub.send(batchMessage());
-    hub.send(events(45, 46));
+    hub.send(events(batch.through, batch.through + 1));
 
-    expect(snapshots.map((s) => s.seq)).toEqual([41]);
-    expect(batches.map((b) => b.map((e) => e.seq))).toEqual([[42, 43, 44, 45], [46]]);
+    expect(snapshots.map((s) => s.seq)).toEqual([snapshotSeq]);
+    expect(batches.map((b) => b.map((e) => e.seq))).toEqual([batchSeqs, [batch.through + 1]]);
     expect(statuses.at(-1)?.state).toBe('live');
   });
 
@@ -128,13 +138,13 @@ describe('the situation stream', () => {
     hub.send(snapshotMessage());
     const first = hub.latest();
 
-    hub.send(events(43, 44)); // 42 and 43 never arrived
+    hub.send(events(snapshotSeq + 2, snapshotSeq + 3)); // the two events after the snapshot never arrived
 
     expect(batches).toEqual([]);
     expect(first.disposed).toBe(true);
     expect(hub.follows.map((f) => f.after)).toEqual([null, null]);
     // What the abandoned stream still delivers is ignored.
-    hub.send(events(41, 42), first);
+    hub.send(events(snapshotSeq, snapshotSeq + 1), first);
     expect(batches).toEqual([]);
   });
 
@@ -151,7 +161,7 @@ describe('the situation stream', () => {
     hub.send(events(90, 91));
 
     expect(hub.follows.map((f) => f.after)).toEqual([null, null]);
-    expect(snapshots.map((s) => s.seq)).toEqual([41, 90]);
+    expect(snapshots.map((s) => s.seq)).toEqual([snapshotSeq, 90]);
   });
 
   it('resumes after a lost connection from the last batch it applied', async () => {
@@ -164,10 +174,10 @@ describe('the situation stream', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(statuses.at(-1)?.state).toBe('reconnecting');
     hub.reconnect();
-    hub.send(events(45, 47));
+    hub.send(events(batch.through, batch.through + 2));
 
-    expect(hub.follows.map((f) => f.after)).toEqual([null, 45]);
-    expect(batches.map((b) => b.map((e) => e.seq))).toEqual([[42, 43, 44, 45], [47]]);
+    expect(hub.follows.map((f) => f.after)).toEqual([null, batch.through]);
+    expect(batches.map((b) => b.map((e) => e.seq))).toEqual([batchSeqs, [batch.through + 2]]);
     expect(statuses.at(-1)?.state).toBe('live');
   });
 
@@ -181,7 +191,7 @@ describe('the situation stream', () => {
     // Decided on the next turn of the event loop, then retried within the first backoff step.
     await vi.advanceTimersByTimeAsync(1_500);
 
-    expect(hub.follows.map((f) => f.after)).toEqual([null, 45]);
+    expect(hub.follows.map((f) => f.after)).toEqual([null, batch.through]);
   });
 
   it('says offline, and since when, after 15 s without data', async () => {

@@ -28,7 +28,19 @@ function storedLang(): Lang {
   return value === 'en' ? 'en' : 'ja';
 }
 
-let current: Lang = storedLang();
+/** `?lang=en` in the address chooses the language as it does on the login page (any other value: Japanese). */
+function requestedLang(): Lang | null {
+  const value = new URLSearchParams(location.search).get('lang');
+  return value === null ? null : value === 'en' ? 'en' : 'ja';
+}
+
+function storeLang(lang: Lang): void {
+  document.cookie = `${cookieName}=${lang}; path=/; max-age=31536000; samesite=lax`;
+}
+
+let current: Lang = requestedLang() ?? storedLang();
+// Remembered like a choice made with the switch, so the next page (and the login page) keeps it.
+if (requestedLang() !== null) storeLang(current);
 
 export function lang(): Lang {
   return current;
@@ -68,7 +80,7 @@ export function onLangChange(listener: (lang: Lang) => void): () => void {
 
 export function setLang(next: Lang): void {
   current = next;
-  document.cookie = `${cookieName}=${next}; path=/; max-age=31536000; samesite=lax`;
+  storeLang(next);
   applyStaticText(document);
   [...listeners].forEach((listener) => listener(next));
 }

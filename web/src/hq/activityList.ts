@@ -166,6 +166,8 @@ function group(event: SituationEvent): 'shelter' | 'level' | 'report' | 'alert' 
     case 'alert_cleared':
       return 'alert';
     case 'station_state_changed':
+    case 'station_added':
+    case 'station_thresholds_changed':
       return 'station';
     case 'sensor_messages_refused':
       return 'refused';
@@ -204,7 +206,7 @@ function describe(item: Item, names: PlaceNames): { sentence: string; detail?: s
       const who = d.decidedBy ? t('activity.decidedBy', { who: d.decidedBy, by: d.enteredBy ?? '—' }) : undefined;
       if (!isIssued(d.level)) {
         const previousName = isIssued(previous) ? levelName(previous) : '';
-        return { sentence: t('activity.levelLifted', { district, previous, previousName }), detail: who };
+        return { sentence: t('activity.levelLifted', { district, previous, previousName }), detail: joinDetail(who, shorten(d.reason)) };
       }
       const values = { district, level: d.level, levelName: levelName(d.level), previous };
       const key =
@@ -213,7 +215,7 @@ function describe(item: Item, names: PlaceNames): { sentence: string; detail?: s
           : d.level > previous
             ? 'activity.levelRaised'
             : 'activity.levelLowered';
-      return { sentence: t(key, values), detail: who, urgent: d.level >= 4 };
+      return { sentence: t(key, values), detail: joinDetail(who, shorten(d.reason)), urgent: d.level >= 4 };
     }
     case 'field_report_submitted': {
       const r = event.report;
@@ -267,6 +269,13 @@ function describe(item: Item, names: PlaceNames): { sentence: string; detail?: s
       return describeStation(event.state, item.stationBefore, names);
     case 'sensor_messages_refused':
       return { sentence: refusalSentence(event.refusals, names) };
+    case 'station_added': {
+      // The event names the gauge: the page's list of gauges may not hold it yet.
+      const s = event.station;
+      return { sentence: t('activity.stationAdded', { name: lang() === 'ja' ? s.nameJa : s.nameEn || s.nameJa }), detail: event.addedBy };
+    }
+    case 'station_thresholds_changed':
+      return { sentence: t('activity.stationThresholdsChanged', { name: names.station(event.stationId) }), detail: event.changedBy };
   }
 }
 

@@ -14,7 +14,7 @@ import { createStationChart } from '../core/stations/stationChart';
 import { stationName, type StationRef } from '../core/stations/stationFacts';
 import { stationRefFromProps } from '../core/stations/stationList';
 import { mountDeadLetters, type DeadLetterView } from './deadLetters';
-import { describeFeature } from './featureDetails';
+import { describeFeature, type FeatureActions } from './featureDetails';
 import { subscriptions, type Mounted } from '../core/mounted';
 import { unByKey } from 'ol/Observable';
 
@@ -56,7 +56,14 @@ export interface StationDirectory {
   name(stationId: string): string;
 }
 
-export function mountDetailsPanel(map: Map, layers: DataLayer[], situation: Situation, stations: StationDirectory): DetailsPanel {
+export function mountDetailsPanel(
+  map: Map,
+  layers: DataLayer[],
+  situation: Situation,
+  stations: StationDirectory,
+  /** Asked at each render: what the signed-in account may do from a feature's details. */
+  actions: () => FeatureActions = () => ({}),
+): DetailsPanel {
   const panel = byId('details');
   const title = byId('details-title');
   const kind = byId('details-kind');
@@ -78,7 +85,7 @@ export function mountDetailsPanel(map: Map, layers: DataLayer[], situation: Situ
   const render = () => {
     if (!shown) return;
     if (shown.type === 'feature') {
-      const described = describeFeature(shown.layerId, shown.feature.getProperties());
+      const described = describeFeature(shown.layerId, shown.feature.getProperties(), actions());
       title.textContent = described.title;
       kind.textContent = described.kind;
       body.replaceChildren(described.body);

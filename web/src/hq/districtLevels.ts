@@ -45,6 +45,10 @@ export interface DistrictLevelsOptions {
 export interface DistrictLevels extends Mounted {
   /** Role from /api/me: only `hq` may issue and lift; everyone else sees the list read-only. */
   setRole(role: string): void;
+  /** Whether this account may issue and lift levels, and the situation is known (the form needs the current level). */
+  canIssue(): boolean;
+  /** Opens the district's form in the list (from the map's details panel), shows it and moves focus into it. */
+  openForm(districtId: string): void;
 }
 
 interface Draft {
@@ -344,6 +348,16 @@ export function mountDistrictLevels(list: HTMLElement, options: DistrictLevelsOp
       canIssue = role === 'hq';
       if (!canIssue) draft = null;
       paint();
+    },
+    canIssue: () => canIssue && situation.known,
+    openForm(districtId) {
+      if (!canIssue || !situation.known || !districts.some((d) => d.id === districtId)) return;
+      // The list may sit in a folded panel (on a phone the panels start folded).
+      const folded = list.closest('details');
+      if (folded) folded.open = true;
+      if (draft?.districtId !== districtId) open(districtId);
+      else focusAfterRender(`#${formId(districtId)} input[name="level"], #${formId(districtId)} .confirm-text`);
+      queueMicrotask(() => list.querySelector(`[data-district-id="${districtId}"]`)?.scrollIntoView({ block: 'nearest' }));
     },
     dispose() {
       stopSituation();

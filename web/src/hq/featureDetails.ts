@@ -20,7 +20,13 @@ export interface FeatureDetails {
   body: HTMLElement;
 }
 
-export function describeFeature(layerId: MapLayerId, props: Record<string, unknown>): FeatureDetails {
+/** What the viewer may do from the details of a feature; absent: read-only. */
+export interface FeatureActions {
+  /** Opens the district's 警戒レベル form, when this account may issue levels. */
+  changeDistrictLevel?(districtId: string): void;
+}
+
+export function describeFeature(layerId: MapLayerId, props: Record<string, unknown>, actions: FeatureActions = {}): FeatureDetails {
   if (layerId === 'reports') return describeReport(props.report as FieldReport);
   const rows: Row[] = [];
   if (layerId === 'shelters') {
@@ -48,6 +54,12 @@ export function describeFeature(layerId: MapLayerId, props: Record<string, unkno
   body.append(h('dl', {}, ...rows.flatMap(([label, value]) => [h('dt', {}, label), h('dd', {}, value)])));
   if (layerId === 'shelters' && typeof props.attribution === 'string') {
     body.append(h('p', { class: 'attribution' }, props.attribution));
+  }
+  const changeLevel = actions.changeDistrictLevel;
+  if (layerId === 'districts' && changeLevel) {
+    const button = h('button', { type: 'button', class: 'district-change-from-map' }, t('district.changeLevel'));
+    button.addEventListener('click', () => changeLevel(String(props.id)));
+    body.append(h('div', { class: 'details-actions' }, button));
   }
   // HQ acts for the shelter's staff from here; other roles see the facts only.
   if (layerId === 'shelters') body.append(shelterActionsFor(String(props.id), localName(props), props.liveStatus as ShelterState | undefined));
@@ -80,6 +92,7 @@ function districtRows(evacuation: DistrictEvacuation | undefined): Row[] {
   const rows: Row[] = [[t('evacuationLevel'), h('strong', {}, levelText(evacuation.level))]];
   if (evacuation.level > 0 && evacuation.issuedAt) rows.push([t('issuedAt'), hhmm(evacuation.issuedAt)]);
   if (evacuation.level > 0 && evacuation.decidedBy) rows.push([t('decidedBy'), evacuation.decidedBy]);
+  if (evacuation.reason) rows.push([t('levelForm.reason'), evacuation.reason]);
   return rows;
 }
 

@@ -5,7 +5,7 @@ import { fetchStations, type StationOverview } from '../core/api';
 import { onLangChange } from '../core/i18n';
 import { subscriptions, type Mounted } from '../core/mounted';
 import { t } from './messages';
-import { concerns, type Situation } from '../core/live/situation';
+import { concerns, stationKinds, type Situation } from '../core/live/situation';
 import type { StationState } from '../core/live/situationMessages';
 import type { StationRef } from '../core/stations/stationFacts';
 import { byKind, mountStationList } from '../core/stations/stationList';
@@ -58,16 +58,19 @@ export function mountGaugeOverview(
   let lastLoad = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let failed = false;
+  let listed = false;
   const load = (): Promise<StationOverview[]> => {
     lastLoad = Date.now();
     return fetchStations().then(
       (stations) => {
         failed = false;
         status.textContent = '';
-        const firstLoad = byId.size === 0;
+        // The list is rebuilt only when the register changed (first load, a gauge added), not on every reload.
+        const sameGauges = listed && byId.size === stations.length && stations.every((s) => byId.has(s.stationId));
         byId.clear();
         stations.forEach((s) => byId.set(s.stationId, s));
-        if (firstLoad) stationList.setStations(byKind(stations.map(toStationRef)));
+        listed = true;
+        if (!sameGauges) stationList.setStations(byKind(stations.map(toStationRef)));
         update();
         return stations;
       },
@@ -93,7 +96,7 @@ export function mountGaugeOverview(
   subs.add(() => showAll.removeEventListener('click', onShowAll));
   subs.add(
     situation.onChange((change) => {
-      if (!concerns(change, ['station_state_changed', 'sensor_messages_refused'])) return;
+      if (!concerns(change, [...stationKinds, 'sensor_messages_refused'])) return;
       update();
       if (change.kind === 'events') reloadSoon();
     }),

@@ -18,7 +18,7 @@ import { mountLiveIndicator } from '../core/live/liveIndicator';
 import { concerns, Situation, situationKinds, stationKinds } from '../core/live/situation';
 import { followSituation } from '../core/live/situationStream';
 import { createMap, fitTo } from '../core/map/createMap';
-import { createDataLayer, markReadyWhenRendered, type DataLayer } from '../core/map/dataLayer';
+import { addToMap, createDataLayer, markReadyWhenRendered, type DataLayer } from '../core/map/dataLayer';
 import { everyHalfMinute, stationName, type StationRef } from '../core/stations/stationFacts';
 import { stationRefFromProps } from '../core/stations/stationList';
 import { showSignedInUser } from './account';
@@ -94,7 +94,7 @@ async function start(): Promise<void> {
   const reports = createReportsLayer();
   // The layer switcher lists them top of the map first: field reports just under the shelters.
   const layers: DataLayer[] = [geodata[0], reports, ...geodata.slice(1)];
-  layers.forEach(({ layer }) => map.addLayer(layer));
+  layers.forEach((dataLayer) => addToMap(map, dataLayer));
   layers
     .find((l) => l.id === 'boundary')
     ?.loaded.then(
@@ -104,10 +104,17 @@ async function start(): Promise<void> {
   mountLayerSwitcher(byId('layer-list'), layers);
   markReadyWhenRendered(map, geodata.map((l) => l.loaded));
 
-  const panel = mountDetailsPanel(map, layers, situation, {
-    ref: (id) => names.stationRef(id),
-    name: (id) => names.station(id),
-  });
+  let districtList: DistrictLevels | null = null;
+  const panel = mountDetailsPanel(
+    map,
+    layers,
+    situation,
+    {
+      ref: (id) => names.stationRef(id),
+      name: (id) => names.station(id),
+    },
+    () => (districtList?.canIssue() ? { changeDistrictLevel: (id) => districtList?.openForm(id) } : {}),
+  );
   details = panel;
   mountReportList(byId('report-list'), situation, (reportId) => {
     const feature = reports.layer.getSource()?.getFeatureById(reportId);
@@ -115,7 +122,6 @@ async function start(): Promise<void> {
   });
   panel.onStationShown((id) => gauges.setPicked(id));
   let shelterList: ShelterList | null = null;
-  let districtList: DistrictLevels | null = null;
   let shelterFeatures: Feature[] = [];
   let districtFeatures: Feature[] = [];
   let stationFeatures: Feature[] = [];
@@ -168,7 +174,11 @@ async function start(): Promise<void> {
         },
       });
       signedIn.then(
-        (user) => user && districtList?.setRole(user.role),
+        (user) => {
+          if (!user) return;
+          districtList?.setRole(user.role);
+          panel.refresh(); // a district's details may be open without its button
+        },
         () => undefined, // without a profile the list stays read-only
       );
       showSituation();

@@ -253,6 +253,11 @@ const ja = {
   'alertList.clearedDone': '解除しました：{message}（{who}、{time}）',
   'alertList.conflict': 'このアラートは他の人が先に確認または解除しました。一覧は最新の状態を表示しています。',
   'alertList.gone': 'このアラートは見つかりませんでした。一覧は最新の状態を表示しています。',
+
+  // Gauge register in the activity list, and the district form from the map (i9-f0).
+  'activity.stationAdded': '観測所 {name} を追加',
+  'activity.stationThresholdsChanged': '観測所 {name} の基準水位を変更',
+  'district.changeLevel': '警戒レベルを発令・解除',
 } as const;
 
 type HqKey = keyof typeof ja;
@@ -506,6 +511,11 @@ const en: Record<HqKey, string> = {
   'alertList.clearedDone': 'Cleared: {message} ({who}, {time})',
   'alertList.conflict': 'Someone else acknowledged or cleared this alert first. The list shows the latest state.',
   'alertList.gone': 'This alert was not found. The list shows the latest state.',
+
+  // Gauge register in the activity list, and the district form from the map (i9-f0).
+  'activity.stationAdded': 'Gauge {name} added',
+  'activity.stationThresholdsChanged': 'Thresholds of gauge {name} changed',
+  'district.changeLevel': 'Issue or lift an alert level',
 };
 
 export type MessageKey = CoreKey | HqKey;

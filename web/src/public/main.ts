@@ -21,7 +21,7 @@ import { createMap, fitTo } from '../core/map/createMap';
 import { mountLiveIndicator } from '../core/live/liveIndicator';
 import { concerns, Situation } from '../core/live/situation';
 import { followSituation } from '../core/live/situationStream';
-import { createDataLayer, markReadyWhenRendered } from '../core/map/dataLayer';
+import { addToMap, createDataLayer, markReadyWhenRendered } from '../core/map/dataLayer';
 import { mountEvacuationBanner } from './evacuationBanner';
 import { mountGaugePanel } from './gaugePanel';
 import { hazardIcon } from './hazardIcons';
@@ -76,19 +76,14 @@ async function start(): Promise<void> {
   map = olMap;
   const boundary = createDataLayer(boundaryLayer, bbox);
   // Sites not designated for the chosen hazard disappear from the map as from the list.
-  const shelterLayer = createDataLayer(
-    { ...sheltersLayer, style: (f, r) => (matches(f as Feature) ? sheltersLayer.style(f, r) : undefined) },
-    bbox,
-  );
+  const shelterLayer = createDataLayer(sheltersLayer, bbox, { only: matches });
   // Districts are not drawn for residents (their boundaries are illustrative); the banner needs their names.
   fetchLayer('districts', bbox).then(
     (json) => banner.setDistricts((json.features as Array<{ properties: CommonProps }>).map((f) => f.properties)),
     () => undefined, // the banner then gives the level without district names
   );
   const stationLayer = createDataLayer(stationsLayer, bbox);
-  olMap.addLayer(boundary.layer);
-  olMap.addLayer(stationLayer.layer);
-  olMap.addLayer(shelterLayer.layer);
+  [boundary, stationLayer, shelterLayer].forEach((dataLayer) => addToMap(olMap, dataLayer));
   stationLayer.loaded.then(
     (features) => gauges.setStations(features),
     () => undefined, // the shelters matter more: the page goes on without gauges

@@ -48,33 +48,41 @@ export const districtsLayer: LayerDefinition = {
     const level = evacuation?.level ?? 0;
     const issued = isIssued(level) ? levelColors[level] : null;
     const emphasised = isEmphasised(feature);
-    const styles = [
-      new Style({
-        fill: issued ? new Fill({ color: issued.fill }) : clear,
-        stroke: new Stroke({
-          color: issued?.line ?? districtColor,
-          width: (issued?.width ?? 1.5) + (emphasised ? 1.5 : 0),
-          lineDash: props.illustrative === true ? sharedEdgeDash : undefined,
-        }),
-        text: label(localName(props), { font: 'bold 15px system-ui, "Noto Sans CJK JP", sans-serif' }),
+    return new Style({
+      fill: issued ? new Fill({ color: issued.fill }) : clear,
+      stroke: new Stroke({
+        color: issued?.line ?? districtColor,
+        width: (issued?.width ?? 1.5) + (emphasised ? 1.5 : 0),
+        lineDash: props.illustrative === true ? sharedEdgeDash : undefined,
       }),
-    ];
-    // The level is written under the name when one is in force, and on hover for any district the hub has reported.
-    if (evacuation && (issued || emphasised)) {
-      styles.push(
-        new Style({
-          text: label(levelShortText(level), {
-            offsetY: 20,
-            font: 'bold 13px system-ui, "Noto Sans CJK JP", sans-serif',
-            fill: new Fill({ color: issued ? '#ffffff' : '#1a1a1a' }),
-            stroke: undefined,
-            backgroundFill: new Fill({ color: issued?.line ?? 'rgba(255,255,255,0.92)' }),
-            backgroundStroke: new Stroke({ color: issued ? '#ffffff' : districtColor, width: 1 }),
-            padding: [2, 5, 1, 5],
-          }),
+      // The lowest labels (the lowest layer that writes any): a district's name gives way to everything else.
+      text: label(localName(props), { font: 'bold 15px system-ui, "Noto Sans CJK JP", sans-serif' }),
+    });
+  },
+  // The level written out (so colour is never the only cue) is placed before shelter bands and every name but the
+  // gauges': its own layer sits above theirs.
+  labels: {
+    zIndex: 43,
+    style: (feature) => {
+      const evacuation = districtEvacuation(feature);
+      const level = evacuation?.level ?? 0;
+      const issued = isIssued(level) ? levelColors[level] : null;
+      // Written under the name when one is in force, and on hover for any district the hub has reported.
+      if (!evacuation || !(issued || isEmphasised(feature))) return undefined;
+      return new Style({
+        text: label(levelShortText(level), {
+          // Clear of the name above it, or decluttering would keep only one of the two.
+          offsetY: 24,
+          font: 'bold 13px system-ui, "Noto Sans CJK JP", sans-serif',
+          fill: new Fill({ color: issued ? '#ffffff' : '#1a1a1a' }),
+          stroke: undefined,
+          backgroundFill: new Fill({ color: issued?.line ?? 'rgba(255,255,255,0.92)' }),
+          backgroundStroke: new Stroke({ color: issued ? '#ffffff' : districtColor, width: 1 }),
+          padding: [2, 5, 1, 5],
         }),
-      );
-    }
-    return styles;
+        // A higher level first.
+        zIndex: level,
+      });
+    },
   },
 };

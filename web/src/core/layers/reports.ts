@@ -9,7 +9,7 @@ import { Fill, RegularShape, Stroke, Style, Text } from 'ol/style';
 import type { DataLayer } from '../map/dataLayer';
 import type { FieldReport } from '../live/situationMessages';
 import { t } from '../i18n';
-import { isEmphasised, label } from './symbols';
+import { declutterGroup, isEmphasised, label } from './symbols';
 
 export const reportColor = '#c62828';
 export const resolvedReportColor = '#616161';
@@ -21,6 +21,8 @@ export function reportMarker(verified: boolean, color = reportColor, size = 9): 
     angle: Math.PI / 4,
     fill: new Fill({ color: verified ? color : '#ffffff' }),
     stroke: new Stroke({ color: verified ? '#ffffff' : color, width: verified ? 2 : 2.5, lineDash: verified ? undefined : [3, 2] }),
+    // Symbols always show, and labels of every layer give way to them.
+    declutterMode: 'obstacle',
   });
 }
 
@@ -28,6 +30,8 @@ const question = new Text({
   text: '?',
   font: 'bold 12px system-ui, sans-serif',
   fill: new Fill({ color: reportColor }),
+  // Part of the symbol, inside it.
+  declutterMode: 'none',
 });
 
 export function reportOf(feature: { get(key: string): unknown }): FieldReport | undefined {
@@ -66,7 +70,7 @@ export interface ReportsLayer extends DataLayer {
 
 export function createReportsLayer(): ReportsLayer {
   const source = new VectorSource<Feature>();
-  const layer = new VectorLayer({ source, style: (f) => style(f as Feature), zIndex: 45 });
+  const layer = new VectorLayer({ source, style: (f) => style(f as Feature), zIndex: 45, declutter: declutterGroup });
   layer.set('layerId', 'reports');
   let firstSync: (features: Feature[]) => void = () => undefined;
   const loaded = new Promise<Feature[]>((resolve) => (firstSync = resolve));

@@ -49,8 +49,8 @@ export function shelterMarker(illustrative: boolean, size = 11, color = shelterC
       width: hollow ? 2.5 : 2,
       lineDash: illustrative ? [3, 2] : undefined,
     }),
-    // Symbols always show; only the band labels give way to each other.
-    declutterMode: 'none',
+    // Symbols always show, and labels of every layer give way to them.
+    declutterMode: 'obstacle',
   });
 }
 
@@ -68,44 +68,54 @@ function markerFor(status: ShelterState | undefined, illustrative: boolean, emph
   return marker;
 }
 
-function bandLabel(status: ShelterState) {
+function bandLabel(status: ShelterState, emphasised: boolean) {
   const color = crowdingColors[status.crowding as keyof typeof crowdingColors] ?? shelterColor;
   return label(crowdingLabel(status.crowding), {
     font: 'bold 12px system-ui, "Noto Sans CJK JP", sans-serif',
-    offsetY: 20,
+    // Clear of the triangle's own box (radius 11, or 15 when picked), which the band must not overlap either.
+    offsetY: emphasised ? 28 : 24,
     fill: new Fill({ color: '#ffffff' }),
     stroke: undefined,
     backgroundFill: new Fill({ color }),
     backgroundStroke: new Stroke({ color: '#ffffff', width: 1.5 }),
     padding: [1, 4, 0, 4],
-    declutterMode: 'declutter',
   });
 }
 
 export const sheltersLayer: LayerDefinition = {
   id: 'shelters',
   zIndex: 50,
-  declutter: 'shelters',
   style: (feature) => {
     const props = feature.getProperties();
     const status = shelterStatus(feature);
     const emphasised = isEmphasised(feature);
-    const styles = [
-      new Style({
-        image: markerFor(status, props.illustrative === true, emphasised),
-        text: emphasised
-          ? label(status && !status.open ? `${localName(props)}${t('closedSuffix')}` : localName(props), {
-              offsetY: -24,
-              backgroundFill: new Fill({ color: 'rgba(255,255,255,0.92)' }),
-              backgroundStroke: new Stroke({ color: shelterColor, width: 1 }),
-              padding: [2, 4, 2, 4],
-              declutterMode: 'none',
-            })
-          : undefined,
-        zIndex: emphasised ? 2 : status?.open ? 1 : 0,
-      }),
-    ];
-    if (status?.open) styles.push(new Style({ text: bandLabel(status), zIndex: emphasised ? 2 : 1 }));
-    return styles;
+    return new Style({
+      image: markerFor(status, props.illustrative === true, emphasised),
+      // The picked or pointed-at shelter's name, placed before every other label (its layer is above theirs).
+      text: emphasised
+        ? label(status && !status.open ? `${localName(props)}${t('closedSuffix')}` : localName(props), {
+            offsetY: -24,
+            backgroundFill: new Fill({ color: 'rgba(255,255,255,0.92)' }),
+            backgroundStroke: new Stroke({ color: shelterColor, width: 1 }),
+            padding: [2, 4, 2, 4],
+          })
+        : undefined,
+      zIndex: emphasised ? 2 : status?.open ? 1 : 0,
+    });
+  },
+  // Under the gauges' labels and the districts' levels.
+  labels: {
+    zIndex: 42,
+    style: (feature) => {
+      const status = shelterStatus(feature);
+      if (!status?.open) return undefined;
+      // Fuller shelters' bands first.
+      const emphasised = isEmphasised(feature);
+      return new Style({ text: bandLabel(status, emphasised), zIndex: (emphasised ? 10 : 0) + crowdingRank(status.crowding) });
+    },
   },
 };
+
+function crowdingRank(band: CrowdingBand): number {
+  return ['unknown', 'available', 'somewhat_crowded', 'crowded', 'full'].indexOf(band) + 1;
+}

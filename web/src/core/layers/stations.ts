@@ -59,14 +59,14 @@ function marker(kind: StationKind, condition: StationCondition | undefined, dash
     const stroke = new Stroke({ color: conditionColors.no_data.line, width: 2.5, lineDash: [3, 2] });
     shape =
       kind === 'rain'
-        ? new Circle({ radius: 7 + grow, fill, stroke, declutterMode: 'none' })
-        : new RegularShape({ points: 4, radius: 9 + grow, angle: 0, fill, stroke, declutterMode: 'none' });
+        ? new Circle({ radius: 7 + grow, fill, stroke, declutterMode: 'obstacle' })
+        : new RegularShape({ points: 4, radius: 9 + grow, angle: 0, fill, stroke, declutterMode: 'obstacle' });
   } else if (kind === 'rain') {
     shape = new Circle({
       radius: 7 + grow,
       fill: new Fill({ color: rainGaugeColor }),
       stroke: new Stroke({ color: dashedRim ? '#1a1a1a' : '#ffffff', width: 2, lineDash: dashedRim ? [3, 2] : undefined }),
-      declutterMode: 'none',
+      declutterMode: 'obstacle',
     });
   } else {
     // Before the situation is known the gauge is drawn as normal without a label.
@@ -79,15 +79,16 @@ function marker(kind: StationKind, condition: StationCondition | undefined, dash
       angle: 0,
       fill: new Fill({ color: conditionColors[stage].fill }),
       stroke: new Stroke({ color: dark ? '#1a1a1a' : '#ffffff', width: urgent ? 2.5 : 2, lineDash: dashedRim ? [3, 2] : undefined }),
-      declutterMode: 'none',
+      declutterMode: 'obstacle',
     });
   }
   markers.set(key, shape);
   return shape;
 }
 
+// Part of the symbol, inside it: never decluttered against it.
 const exclamation = (color: string) =>
-  new Text({ text: '!', font: 'bold 13px system-ui, sans-serif', fill: new Fill({ color }), offsetY: 1 });
+  new Text({ text: '!', font: 'bold 13px system-ui, sans-serif', fill: new Fill({ color }), offsetY: 1, declutterMode: 'none' });
 
 function stateLabel(kind: StationKind, state: StationState | undefined, condition: StationCondition, offsetY: number): Text {
   const colors =
@@ -117,34 +118,69 @@ function priority(kind: StationKind, state: StationState | undefined, condition:
   return Math.max(1, stageRank(condition));
 }
 
+function nameLabel(feature: FeatureLike, radius: number, emphasised: boolean): Text {
+  return label(localName(feature.getProperties()), {
+    // Clear of the symbol's own box (radius plus its rim), which labels of this gauge must not overlap either.
+    offsetY: -(radius + 13),
+    font: `bold ${emphasised ? 14 : 12}px system-ui, "Noto Sans CJK JP", sans-serif`,
+  });
+}
+
+function looks(feature: FeatureLike) {
+  const props = feature.getProperties();
+  const kind: StationKind = props.kind === 'rain' ? 'rain' : 'water_level';
+  const condition = stationConditionOf(feature);
+  const state = stationState(feature);
+  const emphasised = isEmphasised(feature);
+  const dashedRim = props.illustrative === true || props.location_approximate === true;
+  const image = marker(kind, condition, dashedRim, emphasised);
+  const radius = image instanceof Circle ? image.getRadius() : (image as RegularShape).getRadius();
+  // The gauge picked first, then higher stages (or heavier rain).
+  const rank = priority(kind, state, condition) + (emphasised ? 20 : 0);
+  return { kind, condition, state, emphasised, image, radius, rank };
+}
+
+/**
+ * A gauge at 避難判断 or above, or under heavy rain (50 mm/h): its labels are placed with the symbols, before every
+ * other symbol and label of the map, and drawn over them. Everywhere else symbols win over labels.
+ */
+function labelsFirst(kind: StationKind, state: StationState | undefined, condition: StationCondition | undefined): boolean {
+  return priority(kind, state, condition) >= 4;
+}
+
+function gaugeLabels(feature: FeatureLike, zIndexBase: number, withName: boolean): Style[] {
+  const { kind, condition, state, radius, rank } = looks(feature);
+  const styles: Style[] = [];
+  // Both labels of a gauge in danger before either of a quieter gauge's; its stage before its name.
+  if (withName) styles.push(new Style({ text: nameLabel(feature, radius, false), zIndex: zIndexBase + rank * 2 }));
+  if (condition) styles.push(new Style({ text: stateLabel(kind, state, condition, radius + 11), zIndex: zIndexBase + rank * 2 + 1 }));
+  return styles;
+}
+
+/** Above every symbol's zIndex within the layer: placed before them. */
+const firstLabels = 100;
+
 export const stationsLayer: LayerDefinition = {
   id: 'stations',
   // Over the shelters: only a handful of gauges, and their labels must stay readable where shelters crowd.
   zIndex: 55,
-  // Where gauges crowd (the whole town on a phone) their labels give way to each other; symbols always show.
-  declutter: 'stations',
   style: (feature) => {
-    const props = feature.getProperties();
-    const kind: StationKind = props.kind === 'rain' ? 'rain' : 'water_level';
-    const condition = stationConditionOf(feature);
-    const state = stationState(feature);
-    const emphasised = isEmphasised(feature);
-    const dashedRim = props.illustrative === true || props.location_approximate === true;
-    const image = marker(kind, condition, dashedRim, emphasised);
-    const radius = image instanceof Circle ? image.getRadius() : (image as RegularShape).getRadius();
-    // Decluttering keeps the labels of higher zIndex: the gauge picked, then states before names, higher stages first.
-    const rank = priority(kind, state, condition) + (emphasised ? 20 : 0);
-    const styles = [
-      new Style({
-        image,
-        text: label(localName(props), { offsetY: -(radius + 9), font: `bold ${emphasised ? 14 : 12}px system-ui, "Noto Sans CJK JP", sans-serif` }),
-        zIndex: rank,
-      }),
-    ];
+    const { kind, condition, state, emphasised, image, radius, rank } = looks(feature);
+    // The picked gauge's name is placed with its symbol, before the labels of the layers below.
+    const styles = [new Style({ image, text: emphasised ? nameLabel(feature, radius, true) : undefined, zIndex: rank })];
     if (kind === 'water_level' && isUrgent(condition)) {
       styles.push(new Style({ text: exclamation(conditionColors[condition!].text), zIndex: rank }));
     }
-    if (condition) styles.push(new Style({ text: stateLabel(kind, state, condition, radius + 11), zIndex: rank + 10 }));
+    if (labelsFirst(kind, state, condition)) styles.push(...gaugeLabels(feature, firstLabels, !emphasised));
     return styles;
+  },
+  // The first labels placed after every symbol: a gauge's stage before its name, any gauge before shelter bands,
+  // river and district names (their layers are lower).
+  labels: {
+    zIndex: 44,
+    style: (feature) => {
+      const { kind, condition, state, emphasised } = looks(feature);
+      return labelsFirst(kind, state, condition) ? [] : gaugeLabels(feature, 0, !emphasised);
+    },
   },
 };

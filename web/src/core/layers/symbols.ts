@@ -8,10 +8,22 @@ import type { LayerId } from '../api';
 export interface LayerDefinition {
   id: LayerId;
   zIndex: number;
+  /** The features themselves: symbols, lines, areas (and, for areas and lines, their names). */
   style: StyleFunction;
-  /** Labels of layers with the same value give way to each other (OpenLayers decluttering). */
-  declutter?: string;
+  /**
+   * Labels of point features, drawn by a layer of their own beneath every symbol layer (`zIndex` under theirs), so that
+   * a label gives way to the symbols of every layer, not only its own.
+   */
+  labels?: { zIndex: number; style: StyleFunction };
 }
+
+/**
+ * Every vector layer declutters in this one group: nothing written on the map is drawn over a symbol or another label.
+ * OpenLayers places the layer highest in the stack first, and within a layer the style with the highest zIndex first:
+ * symbols (obstacles that always show) → the picked feature's name → gauge labels (highest stage first) → shelter bands
+ * → river names → district levels → district names. What does not fit is left out until the map is zoomed in.
+ */
+export const declutterGroup = 'map';
 
 /** Every layer of the HQ map: the geodata layers, and field reports from the live situation. */
 export type MapLayerId = LayerId | 'reports';

@@ -26,8 +26,11 @@ export function concerns(change: SituationChange, kinds: readonly SituationEvent
   return change.kind === 'snapshot' || change.applied.some(({ event }) => kinds.includes(event.kind));
 }
 
-/** Gauge states: up to one batch a second in a storm, drawn by the station views alone. */
-export const stationKinds: readonly SituationEventKind[] = ['station_state_changed'];
+/** Gauge states and the gauge register (a gauge added, thresholds replaced): drawn by the station views alone. */
+export const stationKinds: readonly SituationEventKind[] = ['station_state_changed', 'station_added', 'station_thresholds_changed'];
+
+/** Changes of the gauge register, after which views that hold gauges' names, places or thresholds load them again. */
+export const stationRegisterKinds: readonly SituationEventKind[] = ['station_added', 'station_thresholds_changed'];
 
 /** Everything but gauge states and refused gauge messages, which have their own views. */
 export const situationKinds: readonly SituationEventKind[] = [
@@ -110,7 +113,12 @@ export class Situation {
       case 'alert_acknowledged': {
         const alertBefore = this.alerts.get(event.alertId);
         if (alertBefore) {
-          this.alerts.set(event.alertId, { ...alertBefore, status: 'acknowledged', acknowledgedBy: event.acknowledgedBy });
+          this.alerts.set(event.alertId, {
+            ...alertBefore,
+            status: 'acknowledged',
+            acknowledgedBy: event.acknowledgedBy,
+            acknowledgedAt: event.acknowledgedAt ?? event.at,
+          });
         }
         return { event, alertBefore };
       }
@@ -125,6 +133,9 @@ export class Situation {
         return { event, stationBefore };
       }
       case 'sensor_messages_refused':
+      // The register itself is not held here: the views that show gauges load it again (stationRegisterKinds).
+      case 'station_added':
+      case 'station_thresholds_changed':
         return { event };
     }
   }

@@ -115,7 +115,28 @@ export interface AlertState {
   raisedAt: string;
   raisedBy?: string;
   acknowledgedBy?: string;
+  acknowledgedAt?: string;
   clearedBy?: string;
+  clearedAt?: string;
+  /** Why it was cleared, as the one who cleared it wrote. */
+  note?: string;
+}
+
+/** Metres by stage key (standby, caution, evacuation, danger; a crisis gauge has observation_start and danger). */
+export type StationThresholds = Record<string, number>;
+
+/** A gauge in the town's register, as an admin added it (Sensors/StationStore.cs). */
+export interface StationDefinition {
+  stationId: string;
+  nameJa: string;
+  nameEn?: string;
+  kind: 'water_level' | 'rain';
+  gaugeType: string;
+  riverJa?: string;
+  expectedIntervalMinutes: number;
+  longitude: number;
+  latitude: number;
+  thresholds: StationThresholds;
 }
 
 interface EventBase {
@@ -131,10 +152,20 @@ export type SituationEvent =
   | (EventBase & { kind: 'field_report_updated'; report: FieldReport; wasVerified: boolean; updatedBy?: string })
   | (EventBase & { kind: 'field_report_withdrawn'; reportId: number })
   | (EventBase & { kind: 'alert_raised'; alert: AlertState })
-  | (EventBase & { kind: 'alert_acknowledged'; alertId: number; acknowledgedBy: string })
-  | (EventBase & { kind: 'alert_cleared'; alertId: number; clearedBy: string; note?: string })
+  /** acknowledgedAt / clearedAt are absent only in events logged before the server carried them. */
+  | (EventBase & { kind: 'alert_acknowledged'; alertId: number; acknowledgedBy: string; acknowledgedAt?: string })
+  | (EventBase & { kind: 'alert_cleared'; alertId: number; clearedBy: string; note?: string; clearedAt?: string })
   | (EventBase & { kind: 'station_state_changed'; state: StationState })
-  | (EventBase & { kind: 'sensor_messages_refused'; refusals: RefusalCount[] });
+  | (EventBase & { kind: 'sensor_messages_refused'; refusals: RefusalCount[] })
+  /** Staff only: addedBy / changedBy (the public hub leaves them out). */
+  | (EventBase & { kind: 'station_added'; station: StationDefinition; addedBy?: string })
+  | (EventBase & {
+      kind: 'station_thresholds_changed';
+      stationId: string;
+      thresholds: StationThresholds;
+      previousThresholds: StationThresholds;
+      changedBy?: string;
+    });
 
 export type SituationEventKind = SituationEvent['kind'];
 

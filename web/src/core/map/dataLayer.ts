@@ -5,21 +5,66 @@ import GeoJSON from 'ol/format/GeoJSON';
 import VectorLayer from 'ol/layer/Vector';
 import VectorSource from 'ol/source/Vector';
 import { fetchLayer } from '../api';
-import type { LayerDefinition, MapLayerId } from '../layers/symbols';
+import type { StyleFunction } from 'ol/style/Style';
+import { declutterGroup, type LayerDefinition, type MapLayerId } from '../layers/symbols';
 
 export interface DataLayer {
   id: MapLayerId;
+  /** The features: what is clicked, shown and hidden. */
   layer: VectorLayer<VectorSource<Feature>>;
+  /** Their labels, beneath every symbol (LayerDefinition.labels); shown, hidden and redrawn with `layer`. */
+  labels?: VectorLayer<VectorSource<Feature>>;
   /** Resolves with the features once loaded; rejects when the server cannot give them. */
   loaded: Promise<Feature[]>;
 }
 
+export interface DataLayerOptions {
+  /** Draws only the features for which this holds (the public page's hazard filter). */
+  only?: (feature: Feature) => boolean;
+}
+
+/** Puts the layer and its labels on the map. */
+export function addToMap(map: Map, dataLayer: DataLayer): void {
+  map.addLayer(dataLayer.layer);
+  if (dataLayer.labels) map.addLayer(dataLayer.labels);
+}
+
+function filtered(style: StyleFunction, only: DataLayerOptions['only']): StyleFunction {
+  return only ? (feature, resolution) => (only(feature as Feature) ? style(feature, resolution) : undefined) : style;
+}
+
+/** The layer that draws `labels` for `layer`'s features, following its visibility and redraws. */
+export function labelLayer(
+  layer: VectorLayer<VectorSource<Feature>>,
+  labels: NonNullable<LayerDefinition['labels']>,
+  only?: DataLayerOptions['only'],
+): VectorLayer<VectorSource<Feature>> {
+  const labelsLayer = new VectorLayer({
+    source: layer.getSource()!,
+    style: filtered(labels.style, only),
+    zIndex: labels.zIndex,
+    declutter: declutterGroup,
+    visible: layer.getVisible(),
+  });
+  labelsLayer.set('labelsOf', layer.get('layerId'));
+  layer.on('change:visible', () => labelsLayer.setVisible(layer.getVisible()));
+  // A style change (the language, the picked feature) redraws the labels too.
+  layer.on('change', () => labelsLayer.changed());
+  return labelsLayer;
+}
+
 const geojson = new GeoJSON({ dataProjection: 'EPSG:4326', featureProjection: 'EPSG:3857' });
 
-export function createDataLayer(definition: LayerDefinition, bbox: [number, number, number, number]): DataLayer {
+export function createDataLayer(definition: LayerDefinition, bbox: [number, number, number, number], options: DataLayerOptions = {}): DataLayer {
   const source = new VectorSource<Feature>();
-  const layer = new VectorLayer({ source, style: definition.style, zIndex: definition.zIndex, declutter: definition.declutter });
+  const layer = new VectorLayer({
+    source,
+    style: filtered(definition.style, options.only),
+    zIndex: definition.zIndex,
+    declutter: declutterGroup,
+  });
   layer.set('layerId', definition.id);
+  const labels = definition.labels ? labelLayer(layer, definition.labels, options.only) : undefined;
   const loaded = fetchLayer(definition.id, bbox).then((json) => {
     const features = geojson.readFeatures(json) as Feature[];
     // Data that must be credited (e.g. 出典：国土地理院 on shelters) is credited while its layer shows.
@@ -28,7 +73,7 @@ export function createDataLayer(definition: LayerDefinition, bbox: [number, numb
     source.addFeatures(features);
     return features;
   });
-  return { id: definition.id, layer, loaded };
+  return { id: definition.id, layer, labels, loaded };
 }
 
 /**
