@@ -34,7 +34,7 @@ import { t, tOr } from './messages';
 type ServerAlert = components['schemas']['AlertState'];
 
 /** An alert as this list shows it. */
-type ShownAlert = AlertState & { acknowledgedAt?: string; clearedAt?: string; note?: string };
+type ShownAlert = AlertState;
 
 export type MoveAlert = (alertId: number) => Promise<SendResult<ServerAlert | undefined>>;
 export type ClearAlert = (alertId: number, note: string | undefined) => Promise<SendResult<ServerAlert | undefined>>;
@@ -109,8 +109,6 @@ export function mountAlertList(
   const failures = new Map<number, SendFailure>();
   /** The server's answer to this screen's own steps, shown until the live channel says the same. */
   const answered = new Map<number, ShownAlert>();
-  /** When each alert was acknowledged, from the live events (the store keeps who, not when). */
-  const acknowledgedAt = new Map<number, string>();
   let notice: { text: string; refused: boolean } | null = null;
 
   const focusAfterRender = (root: HTMLElement, selector: string) =>
@@ -118,8 +116,6 @@ export function mountAlertList(
 
   const shown = (alert: AlertState): ShownAlert => {
     let s: ShownAlert = { ...alert };
-    const at = acknowledgedAt.get(alert.alertId);
-    if (at && !s.acknowledgedAt) s.acknowledgedAt = at;
     const ours = answered.get(alert.alertId);
     if (ours && rank[ours.status] >= rank[alert.status]) s = { ...s, ...ours };
     return s;
@@ -412,14 +408,6 @@ export function mountAlertList(
   subs.add(() => panel.removeEventListener('keydown', onKeydown));
   subs.add(
     situation.onChange((change) => {
-      if (change.kind === 'events') {
-        for (const { event } of change.applied) {
-          if (event.kind !== 'alert_acknowledged') continue;
-          // The event carries when; the store's alert type does not keep it.
-          const at = (event as { acknowledgedAt?: string }).acknowledgedAt;
-          if (at) acknowledgedAt.set(event.alertId, at);
-        }
-      }
       if (concerns(change, ['alert_raised', 'alert_acknowledged', 'alert_cleared'])) paint();
     }),
   );
