@@ -14,9 +14,7 @@ public sealed class AlertBrowserTests : IAsyncLifetime
     private const string Note = "土砂は撤去済み、通行止め解除";
 
     private readonly BousaiApp _app = BousaiApp.OnKestrel();
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-    private readonly List<string> _log = [];
+    private Chromium _chromium = null!;
 
     public async Task InitializeAsync()
     {
@@ -24,20 +22,12 @@ public sealed class AlertBrowserTests : IAsyncLifetime
         // A second HQ account, so the second screen is someone else's and the records name who did what.
         await _app.Services.GetRequiredService<StaffAccounts>().SaveAsync(
             new NewStaffAccount("hq2", "hq2 テスト", "hq", BousaiApp.Password, []), "test", replaceExisting: true, CancellationToken.None);
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("BOUSAI_TEST_CHROMIUM") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
-        });
+        _chromium = await Chromium.LaunchAsync();
     }
 
     public async Task DisposeAsync()
     {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
+        await _chromium.DisposeAsync();
         await ((IAsyncLifetime)_app).DisposeAsync();
     }
 
@@ -142,14 +132,8 @@ public sealed class AlertBrowserTests : IAsyncLifetime
 
     private async Task<IPage> SignInAsync(string user, int width, int height, bool hqControls = true)
     {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
-        page.Console += (_, message) => _log.Add($"{user} console {message.Type}: {message.Text}");
-        page.PageError += (_, error) => _log.Add($"{user} page error: {error}");
-        page.Response += (_, response) => { if (response.Status >= 400) _log.Add($"{user} HTTP {response.Status}: {response.Url}"); };
-        await page.GotoAsync(new Uri(_app.BaseAddress, "/login?lang=ja").ToString());
-        await page.GetByLabel("ユーザー名").FillAsync(user);
-        await page.GetByLabel("パスワード").FillAsync(BousaiApp.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "ログイン" }).ClickAsync();
+        var page = await _chromium.OpenPageAsync(width, height, user);
+        await Chromium.SignInAsync(page, _app, user);
         await WaitForAsync(page, "body[data-live-state='live']");
         await WaitForAsync(page, "#district-list li[data-district-id='district-yashiro']");
         if (hqControls) await WaitForAsync(page, ".alert-raise-toggle");
@@ -173,29 +157,7 @@ public sealed class AlertBrowserTests : IAsyncLifetime
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, name + ".png") });
     }
 
-    private async Task WaitForAsync(IPage page, string selector)
-    {
-        try
-        {
-            await page.WaitForSelectorAsync(selector, new PageWaitForSelectorOptions { Timeout = 30_000, State = WaitForSelectorState.Attached });
-        }
-        catch (TimeoutException)
-        {
-            await Shot(page, "alerts-timeout");
-            Assert.Fail($"{selector} never appeared on {page.Url}.\n{string.Join("\n", _log)}");
-        }
-    }
+    private Task WaitForAsync(IPage page, string selector) => _chromium.WaitForAsync(page, selector, "alerts");
 
-    private async Task WaitForGoneAsync(IPage page, string selector)
-    {
-        try
-        {
-            await page.WaitForSelectorAsync(selector, new PageWaitForSelectorOptions { Timeout = 30_000, State = WaitForSelectorState.Detached });
-        }
-        catch (TimeoutException)
-        {
-            await Shot(page, "alerts-timeout");
-            Assert.Fail($"{selector} never went from {page.Url}.\n{string.Join("\n", _log)}");
-        }
-    }
+    private Task WaitForGoneAsync(IPage page, string selector) => _chromium.WaitForAsync(page, selector, "alerts", WaitForSelectorState.Detached);
 }

@@ -19,8 +19,7 @@ public sealed class CrossSiteBrowserTests : IAsyncLifetime
 {
     private readonly BousaiApp _app = BousaiApp.OnKestrel();
     private WebApplication _foreign = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private Chromium _chromium = null!;
     private readonly List<string> _log = [];
 
     public async Task InitializeAsync()
@@ -31,20 +30,12 @@ public sealed class CrossSiteBrowserTests : IAsyncLifetime
         _foreign = builder.Build();
         _foreign.MapGet("/", (string target, long alert) => Results.Content(ForeignPage(target, alert), "text/html; charset=utf-8"));
         await _foreign.StartAsync();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("BOUSAI_TEST_CHROMIUM") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
-        });
+        _chromium = await Chromium.LaunchAsync();
     }
 
     public async Task DisposeAsync()
     {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
+        await _chromium.DisposeAsync();
         await _foreign.DisposeAsync();
         await ((IAsyncLifetime)_app).DisposeAsync();
     }
@@ -83,10 +74,7 @@ public sealed class CrossSiteBrowserTests : IAsyncLifetime
         var page = await context.NewPageAsync();
         page.Console += (_, message) => _log.Add($"console {message.Type}: {message.Text}");
         page.PageError += (_, error) => _log.Add($"page error: {error}");
-        await page.GotoAsync(new Uri(_app.BaseAddress, "/login?lang=ja").ToString());
-        await page.GetByLabel("ユーザー名").FillAsync("hq");
-        await page.GetByLabel("パスワード").FillAsync(BousaiApp.Password);
-        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "ログイン" }).ClickAsync();
+        await Chromium.SignInAsync(page, _app, "hq");
         await page.WaitForSelectorAsync("body[data-map-ready='true']", new PageWaitForSelectorOptions { Timeout = 60_000, State = WaitForSelectorState.Attached });
         return page;
     }
@@ -97,7 +85,7 @@ public sealed class CrossSiteBrowserTests : IAsyncLifetime
         using var hq = await _app.SignedInClientAsync("hq");
         var raised = await hq.PostAsJsonAsync("/api/alerts", new { kind = "water_level", level = 4, message = "中橋 氾濫危険水位" });
         var alert = (await raised.Content.ReadFromJsonAsync<JsonObject>())!["alertId"]!.GetValue<long>();
-        await using var context = await _browser.NewContextAsync();
+        await using var context = await _chromium.Browser.NewContextAsync();
         var page = await SignedInPageAsync(context);
         var target = _app.BaseAddress.GetLeftPart(UriPartial.Authority);
 
@@ -120,7 +108,7 @@ public sealed class CrossSiteBrowserTests : IAsyncLifetime
     [Fact]
     public async Task The_pages_run_under_the_content_security_policy_without_a_violation()
     {
-        await using var context = await _browser.NewContextAsync();
+        await using var context = await _chromium.Browser.NewContextAsync();
         await context.AddInitScriptAsync("""
             window.cspViolations = [];
             document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));

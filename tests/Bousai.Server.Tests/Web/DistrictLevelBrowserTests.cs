@@ -17,27 +17,17 @@ public sealed class DistrictLevelBrowserTests : IAsyncLifetime
     private const string YashiroForm = "#level-form-district-yashiro";
 
     private readonly BousaiApp _app = BousaiApp.OnKestrel(new Dictionary<string, string> { ["Demo:Simulated"] = "true" });
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-    private readonly List<string> _log = [];
+    private Chromium _chromium = null!;
 
     public async Task InitializeAsync()
     {
         await ((IAsyncLifetime)_app).InitializeAsync();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("BOUSAI_TEST_CHROMIUM") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
-        });
+        _chromium = await Chromium.LaunchAsync();
     }
 
     public async Task DisposeAsync()
     {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
+        await _chromium.DisposeAsync();
         await ((IAsyncLifetime)_app).DisposeAsync();
     }
 
@@ -46,9 +36,9 @@ public sealed class DistrictLevelBrowserTests : IAsyncLifetime
     {
         var page = await SignedInPageAsync("hq", 1366, 768, "issue");
         var other = await SignedInPageAsync("hq", 1366, 768, "issue-other");
-        var residents = await OpenPageAsync(360, 640);
+        var residents = await _chromium.OpenPageAsync(360, 640);
         await residents.GotoAsync(Url("/public"));
-        await WaitForAsync(residents, "body[data-live-state='live']", "issue-public");
+        await _chromium.WaitForAsync(residents, "body[data-live-state='live']", "issue-public");
         var loads = 0;
         other.Load += (_, _) => loads++;
         residents.Load += (_, _) => loads++;
@@ -66,14 +56,14 @@ public sealed class DistrictLevelBrowserTests : IAsyncLifetime
         Assert.Null(await LevelInDatabaseAsync(Yashiro)); // nothing is sent before the confirmation
         await page.Locator($"{YashiroForm} button.confirm").ClickAsync();
 
-        await WaitForAsync(page, ".form-done", "issue");
+        await _chromium.WaitForAsync(page, ".form-done", "issue");
         Assert.Contains("屋代地区に 避難指示（警戒レベル4）を発令しました", await page.Locator(".form-done").InnerTextAsync());
         Assert.Equal((4, "屋代川 中橋観測所で氾濫危険水位を超過"), await LevelInDatabaseAsync(Yashiro));
 
-        await WaitForAsync(other, $"[data-district-id='{Yashiro}'][data-level='4']", "issue-other");
+        await _chromium.WaitForAsync(other, $"[data-district-id='{Yashiro}'][data-level='4']", "issue-other");
         Assert.Contains("屋代川 中橋観測所で氾濫危険水位を超過", await other.Locator($"[data-district-id='{Yashiro}'] .district-record").InnerTextAsync());
         Assert.Contains("hq", await other.Locator($"[data-district-id='{Yashiro}'] .district-record").InnerTextAsync());
-        await WaitForAsync(residents, "#evacuation-banner .evac-level[data-level='4']", "issue-public");
+        await _chromium.WaitForAsync(residents, "#evacuation-banner .evac-level[data-level='4']", "issue-public");
         Assert.Contains("屋代地区", await residents.Locator("#evacuation-banner").InnerTextAsync());
         Assert.Equal(0, loads);
     }
@@ -94,7 +84,7 @@ public sealed class DistrictLevelBrowserTests : IAsyncLifetime
         await page.Locator($"{YashiroForm} button.confirm").ClickAsync();
 
         var error = page.Locator($"{YashiroForm}-reason-error");
-        await WaitForAsync(page, $"{YashiroForm}-reason-error", "refused");
+        await _chromium.WaitForAsync(page, $"{YashiroForm}-reason-error", "refused");
         Assert.Contains("NUL", await error.InnerTextAsync());
         var reason = page.Locator($"{YashiroForm} [name='reason']");
         Assert.Equal("true", await reason.GetAttributeAsync("aria-invalid"));
@@ -111,10 +101,10 @@ public sealed class DistrictLevelBrowserTests : IAsyncLifetime
     public async Task Staff_other_than_hq_see_no_level_button_and_the_server_refuses_them_too()
     {
         var page = await SignedInPageAsync("field", 1366, 768, "field-role");
-        await WaitForAsync(page, $"[data-district-id='{Yashiro}'][data-level='0']", "field-role");
+        await _chromium.WaitForAsync(page, $"[data-district-id='{Yashiro}'][data-level='0']", "field-role");
         Assert.Equal(0, await page.Locator(".district-change").CountAsync());
         await page.Locator($"[data-district-id='{Yashiro}'] .district-pick").ClickAsync();
-        await WaitForAsync(page, "#details:not([hidden])", "field-role");
+        await _chromium.WaitForAsync(page, "#details:not([hidden])", "field-role");
         Assert.Equal(0, await page.Locator("#details .district-change-from-map").CountAsync());
         var eventsBefore = await SituationEventCountAsync();
 
@@ -142,8 +132,8 @@ public sealed class DistrictLevelBrowserTests : IAsyncLifetime
             new { open = true, occupancy = 40 })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await hq.PutAsJsonAsync("/api/districts/district-wada/evacuation-level",
             new { level = 3, decidedBy = "副本部長", reason = "和田川の水位上昇" })).StatusCode);
-        await WaitForAsync(page, "#activity-list li[data-kind='shelter_status_changed']", "typing");
-        await WaitForAsync(page, "[data-district-id='district-wada'][data-level='3']", "typing");
+        await _chromium.WaitForAsync(page, "#activity-list li[data-kind='shelter_status_changed']", "typing");
+        await _chromium.WaitForAsync(page, "[data-district-id='district-wada'][data-level='3']", "typing");
 
         Assert.Equal("屋代川の水位が", await reason.InputValueAsync());
         Assert.True(await reason.EvaluateAsync<bool>("el => document.activeElement === el"), "the reason lost the focus");
@@ -156,11 +146,11 @@ public sealed class DistrictLevelBrowserTests : IAsyncLifetime
     {
         var page = await SignedInPageAsync("hq", 1366, 768, "from-map");
         await page.Locator($"[data-district-id='{Yashiro}'] .district-pick").ClickAsync();
-        await WaitForAsync(page, "#details .district-change-from-map", "from-map");
+        await _chromium.WaitForAsync(page, "#details .district-change-from-map", "from-map");
 
         await page.Locator("#details .district-change-from-map").ClickAsync();
 
-        await WaitForAsync(page, $"{YashiroForm} input[name='level']", "from-map");
+        await _chromium.WaitForAsync(page, $"{YashiroForm} input[name='level']", "from-map");
         Assert.True(await page.Locator($"{YashiroForm} input[name='level']").First.EvaluateAsync<bool>("el => document.activeElement === el"),
             "the form did not take the focus");
         Assert.Equal("true", await page.Locator($"[data-district-id='{Yashiro}'] .district-change").GetAttributeAsync("aria-expanded"));
@@ -171,8 +161,8 @@ public sealed class DistrictLevelBrowserTests : IAsyncLifetime
     {
         var page = await SignedInPageAsync("hq", 1366, 768, "english");
         await page.GotoAsync(Url("/?lang=en"));
-        await WaitForMapAsync(page, "english");
-        await WaitForAsync(page, "body[data-live-state='live']", "english");
+        await _chromium.WaitForMapAsync(page, "english");
+        await _chromium.WaitForAsync(page, "body[data-live-state='live']", "english");
         Assert.Equal("en", await page.EvaluateAsync<string>("document.documentElement.lang"));
 
         await page.Locator($"[data-district-id='{Yashiro}'] .district-change").ClickAsync();
@@ -185,9 +175,9 @@ public sealed class DistrictLevelBrowserTests : IAsyncLifetime
             (await page.Locator($"{YashiroForm} .confirm-text").InnerTextAsync()).Trim());
         await Screenshot(page.Locator("#district-list"), "district-form-confirm-en");
 
-        var residents = await OpenPageAsync(360, 640);
+        var residents = await _chromium.OpenPageAsync(360, 640);
         await residents.GotoAsync(Url("/public?lang=en"));
-        await WaitForMapAsync(residents, "english-public");
+        await _chromium.WaitForMapAsync(residents, "english-public");
         Assert.Equal("en", await residents.EvaluateAsync<string>("document.documentElement.lang"));
         Assert.Contains("Shelter", await residents.Locator("body").InnerTextAsync());
     }
@@ -218,15 +208,15 @@ public sealed class DistrictLevelBrowserTests : IAsyncLifetime
         }
 
         var page = await SignedInPageAsync("hq", width, height, $"flood-{width}");
-        await WaitForAsync(page, "[data-station-id='station-nakahashi'][data-stage='danger']", $"flood-{width}");
-        await WaitForAsync(page, $"[data-district-id='{Yashiro}'][data-level='4']", $"flood-{width}");
+        await _chromium.WaitForAsync(page, "[data-station-id='station-nakahashi'][data-stage='danger']", $"flood-{width}");
+        await _chromium.WaitForAsync(page, $"[data-district-id='{Yashiro}'][data-level='4']", $"flood-{width}");
         await page.WaitForTimeoutAsync(500); // the map redraws with the states just applied
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, $"hq-map-declutter-{width}.png") });
 
-        var residents = await OpenPageAsync(width, height);
+        var residents = await _chromium.OpenPageAsync(width, height);
         await residents.GotoAsync(Url("/public"));
-        await WaitForMapAsync(residents, $"flood-public-{width}");
-        await WaitForAsync(residents, "#evacuation-banner .evac-level[data-level='5']", $"flood-public-{width}");
+        await _chromium.WaitForMapAsync(residents, $"flood-public-{width}");
+        await _chromium.WaitForAsync(residents, "#evacuation-banner .evac-level[data-level='5']", $"flood-public-{width}");
         await residents.WaitForTimeoutAsync(500);
         await Screenshot(residents.Locator("#map"), $"public-map-declutter-{width}");
     }
@@ -235,14 +225,11 @@ public sealed class DistrictLevelBrowserTests : IAsyncLifetime
 
     private async Task<IPage> SignedInPageAsync(string user, int width, int height, string name)
     {
-        var page = await OpenPageAsync(width, height);
-        await page.GotoAsync(Url("/login?lang=ja"));
-        await page.GetByLabel("ユーザー名").FillAsync(user);
-        await page.GetByLabel("パスワード").FillAsync(BousaiApp.Password);
-        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "ログイン" }).ClickAsync();
-        await WaitForMapAsync(page, name);
-        await WaitForAsync(page, "body[data-live-state='live']", name);
-        if (user == "hq") await WaitForAsync(page, $"[data-district-id='{Yashiro}'] .district-change", name);
+        var page = await _chromium.OpenPageAsync(width, height);
+        await Chromium.SignInAsync(page, _app, user);
+        await _chromium.WaitForMapAsync(page, name);
+        await _chromium.WaitForAsync(page, "body[data-live-state='live']", name);
+        if (user == "hq") await _chromium.WaitForAsync(page, $"[data-district-id='{Yashiro}'] .district-change", name);
         return page;
     }
 
@@ -263,42 +250,7 @@ public sealed class DistrictLevelBrowserTests : IAsyncLifetime
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private async Task<IPage> OpenPageAsync(int width, int height)
-    {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
-        page.Console += (_, message) => _log.Add($"console {message.Type}: {message.Text}");
-        page.PageError += (_, error) => _log.Add($"page error: {error}");
-        page.Response += (_, response) => { if (response.Status >= 400) _log.Add($"HTTP {response.Status}: {response.Url}"); };
-        return page;
-    }
-
     private static Task Screenshot(ILocator element, string name) =>
         element.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(Repository.Output, name + ".png") });
 
-    private async Task WaitForMapAsync(IPage page, string name)
-    {
-        try
-        {
-            await page.WaitForSelectorAsync("body[data-map-ready='true']",
-                new PageWaitForSelectorOptions { Timeout = 60_000, State = WaitForSelectorState.Attached });
-        }
-        catch (TimeoutException)
-        {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, name + "-not-ready.png") });
-            Assert.Fail($"The map at {page.Url} never became ready.\n{string.Join("\n", _log)}");
-        }
-    }
-
-    private async Task WaitForAsync(IPage page, string selector, string name)
-    {
-        try
-        {
-            await page.WaitForSelectorAsync(selector, new PageWaitForSelectorOptions { Timeout = 30_000, State = WaitForSelectorState.Attached });
-        }
-        catch (TimeoutException)
-        {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, name + "-timeout.png") });
-            Assert.Fail($"{selector} never appeared on {page.Url}.\n{string.Join("\n", _log)}");
-        }
-    }
 }

@@ -8,61 +8,24 @@ namespace Bousai.Server.Tests.Web;
 public sealed class HqMapBrowserTests : IAsyncLifetime
 {
     private readonly BousaiApp _app = BousaiApp.OnKestrel(new Dictionary<string, string> { ["Demo:Simulated"] = "true" });
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-    private readonly List<string> _log = [];
+    private Chromium _chromium = null!;
 
     public async Task InitializeAsync()
     {
         await ((IAsyncLifetime)_app).InitializeAsync();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("BOUSAI_TEST_CHROMIUM") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
-        });
+        _chromium = await Chromium.LaunchAsync();
     }
 
     public async Task DisposeAsync()
     {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
+        await _chromium.DisposeAsync();
         await ((IAsyncLifetime)_app).DisposeAsync();
-    }
-
-    /// <summary>A page whose console, errors and failed requests are kept to explain a failure.</summary>
-    private async Task<IPage> OpenPageAsync(int width, int height)
-    {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
-        page.Console += (_, message) => _log.Add($"console {message.Type}: {message.Text}");
-        page.PageError += (_, error) => _log.Add($"page error: {error}");
-        page.RequestFailed += (_, request) => _log.Add($"request failed: {request.Url} {request.Failure}");
-        page.Response += (_, response) => { if (response.Status >= 400) _log.Add($"HTTP {response.Status}: {response.Url}"); };
-        return page;
-    }
-
-    /// <summary>Waits for the page to say its map is drawn; on failure, the log and a screenshot explain why.</summary>
-    private async Task WaitForMapAsync(IPage page, string name)
-    {
-        try
-        {
-            await page.WaitForSelectorAsync("body[data-map-ready='true']",
-                new PageWaitForSelectorOptions { Timeout = 60_000, State = WaitForSelectorState.Attached });
-        }
-        catch (TimeoutException)
-        {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, name + "-not-ready.png") });
-            var body = await page.Locator("body").InnerTextAsync();
-            Assert.Fail($"The map at {page.Url} never became ready.\n{string.Join("\n", _log)}\nPage text: {body[..Math.Min(body.Length, 500)]}");
-        }
     }
 
     [Fact]
     public async Task Staff_sign_in_and_the_HQ_map_draws_all_24_shelters()
     {
-        var page = await OpenPageAsync(1366, 768);
+        var page = await _chromium.OpenPageAsync(1366, 768);
         await page.GotoAsync(new Uri(_app.BaseAddress, "/").ToString());
 
         Assert.EndsWith("/login?returnUrl=%2F", page.Url);
@@ -70,7 +33,7 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
         await page.GetByLabel("パスワード").FillAsync(BousaiApp.Password);
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "ログイン" }).ClickAsync();
 
-        await WaitForMapAsync(page, "hq-map");
+        await _chromium.WaitForMapAsync(page, "hq-map");
         var shelters = page.Locator("[data-layer='shelters'][data-feature-count]").First;
         Assert.Equal("24", await shelters.GetAttributeAsync("data-feature-count"));
         Assert.Contains("hq テスト", await page.Locator("body").InnerTextAsync());
@@ -94,10 +57,10 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
     [Fact]
     public async Task Residents_see_the_shelters_on_a_phone_without_signing_in()
     {
-        var page = await OpenPageAsync(360, 640);
+        var page = await _chromium.OpenPageAsync(360, 640);
         await page.GotoAsync(new Uri(_app.BaseAddress, "/public").ToString());
 
-        await WaitForMapAsync(page, "public-phone");
+        await _chromium.WaitForMapAsync(page, "public-phone");
         Assert.Equal("24", await page.Locator("[data-layer='shelters'][data-feature-count]").First.GetAttributeAsync("data-feature-count"));
         Assert.Contains("高畠小学校", await page.Locator("body").InnerTextAsync());
 
@@ -107,13 +70,10 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
     [Fact]
     public async Task HQ_map_shows_a_change_committed_elsewhere_without_a_reload()
     {
-        var page = await OpenPageAsync(1366, 768);
-        await page.GotoAsync(new Uri(_app.BaseAddress, "/login?lang=ja").ToString());
-        await page.GetByLabel("ユーザー名").FillAsync("hq");
-        await page.GetByLabel("パスワード").FillAsync(BousaiApp.Password);
-        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "ログイン" }).ClickAsync();
-        await WaitForMapAsync(page, "hq-live");
-        await WaitForAsync(page, "body[data-live-state='live']", "hq-live");
+        var page = await _chromium.OpenPageAsync(1366, 768);
+        await Chromium.SignInAsync(page, _app, "hq");
+        await _chromium.WaitForMapAsync(page, "hq-live");
+        await _chromium.WaitForAsync(page, "body[data-live-state='live']", "hq-live");
         var loads = 0;
         page.Load += (_, _) => loads++;
 
@@ -124,9 +84,9 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.OK, (await hq.PutAsJsonAsync("/api/districts/district-wada/evacuation-level",
             new { level = 4, decidedBy = "本部長", reason = "千曲川の水位上昇" })).StatusCode);
 
-        await WaitForAsync(page, "#activity-list li[data-kind='district_evacuation_level_changed']", "hq-live");
-        await WaitForAsync(page, "#activity-list li[data-kind='shelter_status_changed']", "hq-live");
-        await WaitForAsync(page, "[data-shelter-id='takahata-shelter-09'][data-crowding='available']", "hq-live");
+        await _chromium.WaitForAsync(page, "#activity-list li[data-kind='district_evacuation_level_changed']", "hq-live");
+        await _chromium.WaitForAsync(page, "#activity-list li[data-kind='shelter_status_changed']", "hq-live");
+        await _chromium.WaitForAsync(page, "[data-shelter-id='takahata-shelter-09'][data-crowding='available']", "hq-live");
         var newest = await page.Locator("#activity-list li").First.GetAttributeAsync("data-kind");
         Assert.Equal("district_evacuation_level_changed", newest);
         Assert.Equal(0, loads);
@@ -137,20 +97,20 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
     [Fact]
     public async Task Residents_see_a_shelter_open_and_fill_up_as_it_happens()
     {
-        var page = await OpenPageAsync(360, 640);
+        var page = await _chromium.OpenPageAsync(360, 640);
         await page.GotoAsync(new Uri(_app.BaseAddress, "/public").ToString());
-        await WaitForMapAsync(page, "public-live");
-        await WaitForAsync(page, "body[data-live-state='live']", "public-live");
-        await WaitForAsync(page, "[data-shelter-id='takahata-shelter-14'][data-crowding='closed']", "public-live");
+        await _chromium.WaitForMapAsync(page, "public-live");
+        await _chromium.WaitForAsync(page, "body[data-live-state='live']", "public-live");
+        await _chromium.WaitForAsync(page, "[data-shelter-id='takahata-shelter-14'][data-crowding='closed']", "public-live");
 
         using var hq = await _app.SignedInClientAsync("hq");
         Assert.Equal(System.Net.HttpStatusCode.OK, (await hq.PutAsJsonAsync("/api/shelters/takahata-shelter-14/status",
             new { open = true, occupancy = 10, note = "内部メモ：発電機あり" })).StatusCode);
-        await WaitForAsync(page, "[data-shelter-id='takahata-shelter-14'][data-crowding='available']", "public-live");
+        await _chromium.WaitForAsync(page, "[data-shelter-id='takahata-shelter-14'][data-crowding='available']", "public-live");
 
         Assert.Equal(System.Net.HttpStatusCode.OK, (await hq.PutAsJsonAsync("/api/shelters/takahata-shelter-14/status",
             new { open = true, occupancy = 10, declaredFull = true })).StatusCode);
-        await WaitForAsync(page, "[data-shelter-id='takahata-shelter-14'][data-crowding='full']", "public-live");
+        await _chromium.WaitForAsync(page, "[data-shelter-id='takahata-shelter-14'][data-crowding='full']", "public-live");
         Assert.DoesNotContain("内部メモ", await page.Locator("body").InnerTextAsync());
 
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, "public-live.png") });
@@ -159,15 +119,15 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
     [Fact]
     public async Task A_gauge_crossing_its_caution_level_changes_its_symbol_and_opens_a_hydrograph_with_its_thresholds()
     {
-        var page = await OpenPageAsync(1366, 768);
+        var page = await _chromium.OpenPageAsync(1366, 768);
         await page.GotoAsync(new Uri(_app.BaseAddress, "/login?lang=ja").ToString());
         Assert.Contains("観測データはシミュレーション", await page.Locator("main").InnerTextAsync());
         await page.GetByLabel("ユーザー名").FillAsync("hq");
         await page.GetByLabel("パスワード").FillAsync(BousaiApp.Password);
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "ログイン" }).ClickAsync();
-        await WaitForMapAsync(page, "hq-gauges");
-        await WaitForAsync(page, "body[data-live-state='live'][data-simulated='true']", "hq-gauges");
-        await WaitForAsync(page, "[data-station-id='station-nakahashi'][data-stage='no_data']", "hq-gauges");
+        await _chromium.WaitForMapAsync(page, "hq-gauges");
+        await _chromium.WaitForAsync(page, "body[data-live-state='live'][data-simulated='true']", "hq-gauges");
+        await _chromium.WaitForAsync(page, "[data-station-id='station-nakahashi'][data-stage='no_data']", "hq-gauges");
 
         await using (var gauge = await _app.GaugeAsync())
         {
@@ -178,24 +138,12 @@ public sealed class HqMapBrowserTests : IAsyncLifetime
         }
 
         // 2.1 m at 中橋 reaches its own 氾濫注意水位 (2.1 m).
-        await WaitForAsync(page, "[data-station-id='station-nakahashi'][data-stage='caution']", "hq-gauges");
+        await _chromium.WaitForAsync(page, "[data-station-id='station-nakahashi'][data-stage='caution']", "hq-gauges");
         await page.Locator("[data-station-id='station-nakahashi'][data-stage='caution']").First.ClickAsync();
-        await WaitForAsync(page, "#station-chart[data-station-id='station-nakahashi'] svg [data-threshold='danger']", "hq-gauges");
+        await _chromium.WaitForAsync(page, "#station-chart[data-station-id='station-nakahashi'] svg [data-threshold='danger']", "hq-gauges");
         Assert.Contains("シミュレーション", await page.Locator("body").InnerTextAsync());
 
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, "hq-gauges.png") });
     }
 
-    private async Task WaitForAsync(IPage page, string selector, string name)
-    {
-        try
-        {
-            await page.WaitForSelectorAsync(selector, new PageWaitForSelectorOptions { Timeout = 30_000, State = WaitForSelectorState.Attached });
-        }
-        catch (TimeoutException)
-        {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, name + "-timeout.png") });
-            Assert.Fail($"{selector} never appeared on {page.Url}.\n{string.Join("\n", _log)}");
-        }
-    }
 }

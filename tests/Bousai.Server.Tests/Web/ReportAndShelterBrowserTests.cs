@@ -10,27 +10,17 @@ namespace Bousai.Server.Tests.Web;
 public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
 {
     private readonly BousaiApp _app = BousaiApp.OnKestrel(new Dictionary<string, string> { ["Demo:Simulated"] = "true" });
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-    private readonly List<string> _log = [];
+    private Chromium _chromium = null!;
 
     public async Task InitializeAsync()
     {
         await ((IAsyncLifetime)_app).InitializeAsync();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("BOUSAI_TEST_CHROMIUM") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
-        });
+        _chromium = await Chromium.LaunchAsync();
     }
 
     public async Task DisposeAsync()
     {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
+        await _chromium.DisposeAsync();
         await ((IAsyncLifetime)_app).DisposeAsync();
     }
 
@@ -46,7 +36,7 @@ public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
         var page = await SignedInHqPageAsync("report-form", 1366, 768);
         var second = await SignedInHqPageAsync("report-second", 1366, 768);
         var item = $"#report-list [data-report-id='{reportId}']";
-        await WaitForAsync(second, $"{item}[data-verified='false'][data-status='new']", "report-second");
+        await _chromium.WaitForAsync(second, $"{item}[data-verified='false'][data-status='new']", "report-second");
 
         await page.Locator($"{item} button").ClickAsync();
         var form = page.Locator($"#report-form-{reportId}");
@@ -62,7 +52,7 @@ public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
                 new { open = true, occupancy = 12 })).StatusCode);
         }
 
-        await WaitForAsync(page, "#shelter-list [data-shelter-id='takahata-shelter-09'][data-crowding='available']", "report-form");
+        await _chromium.WaitForAsync(page, "#shelter-list [data-shelter-id='takahata-shelter-09'][data-crowding='available']", "report-form");
         Assert.Equal("internalNote", await page.EvaluateAsync<string>("() => document.activeElement.name"));
         Assert.Equal("消防団へ連絡済み。迂回路を案内中", await form.GetByLabel("内部メモ").InputValueAsync());
         await ScreenshotDetailsAsync(page, "report-form-ja");
@@ -72,10 +62,10 @@ public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
         Assert.Equal("保存する", await page.EvaluateAsync<string>("() => document.activeElement.textContent.trim()"));
         Assert.NotEqual("none", await page.EvaluateAsync<string>("() => getComputedStyle(document.activeElement).outlineStyle"));
         await page.Keyboard.PressAsync("Enter");
-        await WaitForAsync(page, $"#report-form-{reportId} .form-done", "report-form");
+        await _chromium.WaitForAsync(page, $"#report-form-{reportId} .form-done", "report-form");
         Assert.Contains($"現地報告 #{reportId} を更新しました。", await form.InnerTextAsync());
 
-        await WaitForAsync(second, $"{item}[data-verified='true'][data-status='in_progress']", "report-second");
+        await _chromium.WaitForAsync(second, $"{item}[data-verified='true'][data-status='in_progress']", "report-second");
         Assert.Equal("in_progress:True:消防団へ連絡済み。迂回路を案内中", await _app.Database.ScalarAsync<string>(
             $"SELECT status || ':' || CASE WHEN verified THEN 'True' ELSE 'False' END || ':' || internal_note FROM field_reports WHERE id = {reportId}"));
         Assert.Equal(1L, await _app.Database.ScalarAsync<long>(
@@ -92,13 +82,13 @@ public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
     public async Task HQ_opens_a_shelter_with_a_head_count_and_the_public_view_and_a_second_HQ_page_see_it_live()
     {
         const string shelter = "takahata-shelter-14";
-        var residents = await OpenPageAsync(360, 640);
+        var residents = await _chromium.OpenPageAsync(360, 640);
         await residents.GotoAsync(new Uri(_app.BaseAddress, "/public").ToString());
-        await WaitForAsync(residents, "body[data-live-state='live']", "shelter-public");
-        await WaitForAsync(residents, $"[data-shelter-id='{shelter}'][data-crowding='closed']", "shelter-public");
+        await _chromium.WaitForAsync(residents, "body[data-live-state='live']", "shelter-public");
+        await _chromium.WaitForAsync(residents, $"[data-shelter-id='{shelter}'][data-crowding='closed']", "shelter-public");
         var page = await SignedInHqPageAsync("shelter-form", 1366, 768);
         var second = await SignedInHqPageAsync("shelter-second", 1366, 768);
-        await WaitForAsync(second, $"#shelter-list [data-shelter-id='{shelter}'][data-crowding='closed']", "shelter-second");
+        await _chromium.WaitForAsync(second, $"#shelter-list [data-shelter-id='{shelter}'][data-crowding='closed']", "shelter-second");
 
         await page.Locator($"#shelter-list [data-shelter-id='{shelter}'] button").ClickAsync();
         var form = page.Locator($"#shelter-form-{shelter}");
@@ -108,10 +98,10 @@ public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
         await form.GetByLabel("備考", new LocatorGetByLabelOptions { Exact = true }).FillAsync("内部メモ：発電機あり");
         await ScreenshotDetailsAsync(page, "shelter-form-ja");
         await form.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "送信する" }).ClickAsync();
-        await WaitForAsync(page, $"#shelter-form-{shelter} .form-done", "shelter-form");
+        await _chromium.WaitForAsync(page, $"#shelter-form-{shelter} .form-done", "shelter-form");
 
-        await WaitForAsync(second, $"#shelter-list [data-shelter-id='{shelter}'][data-crowding='available']", "shelter-second");
-        await WaitForAsync(residents, $"[data-shelter-id='{shelter}'][data-crowding='available']", "shelter-public");
+        await _chromium.WaitForAsync(second, $"#shelter-list [data-shelter-id='{shelter}'][data-crowding='available']", "shelter-second");
+        await _chromium.WaitForAsync(residents, $"[data-shelter-id='{shelter}'][data-crowding='available']", "shelter-public");
         Assert.DoesNotContain("内部メモ", await residents.Locator("body").InnerTextAsync());
         Assert.Equal("open:37:内部メモ：発電機あり:hq", await ShelterRowAsync(shelter));
 
@@ -126,8 +116,8 @@ public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
 
         await page.Locator("#language-switch button[data-lang='en']").ClickAsync();
         await page.Locator($"#shelter-form-{shelter}").GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Close it" }).ClickAsync();
-        await WaitForAsync(page, $"#shelter-form-{shelter} .form-done", "shelter-form");
-        await WaitForAsync(residents, $"[data-shelter-id='{shelter}'][data-crowding='closed']", "shelter-public");
+        await _chromium.WaitForAsync(page, $"#shelter-form-{shelter} .form-done", "shelter-form");
+        await _chromium.WaitForAsync(residents, $"[data-shelter-id='{shelter}'][data-crowding='closed']", "shelter-public");
         Assert.StartsWith("closed:", await ShelterRowAsync(shelter));
         await ScreenshotDetailsAsync(page, "shelter-form-en");
         await page.SetViewportSizeAsync(360, 740);
@@ -143,7 +133,7 @@ public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
         var reportId = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reportId").GetInt64();
         var page = await SignedInPageAsync("field", "field-readonly", 1366, 768);
 
-        await WaitForAsync(page, $"#report-list [data-report-id='{reportId}']", "field-readonly");
+        await _chromium.WaitForAsync(page, $"#report-list [data-report-id='{reportId}']", "field-readonly");
         await page.Locator($"#report-list [data-report-id='{reportId}'] button").ClickAsync();
         await page.Locator("#details-body dl").WaitForAsync();
         Assert.Equal(0, await page.Locator("#details-body form").CountAsync());
@@ -159,22 +149,10 @@ public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
 
     private async Task<IPage> SignedInPageAsync(string userName, string name, int width, int height)
     {
-        var page = await OpenPageAsync(width, height);
-        await page.GotoAsync(new Uri(_app.BaseAddress, "/login?lang=ja").ToString());
-        await page.GetByLabel("ユーザー名").FillAsync(userName);
-        await page.GetByLabel("パスワード").FillAsync(BousaiApp.Password);
-        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "ログイン" }).ClickAsync();
-        await WaitForAsync(page, "body[data-live-state='live']", name);
-        await WaitForAsync(page, "#shelter-list [data-shelter-id]", name);
-        return page;
-    }
-
-    private async Task<IPage> OpenPageAsync(int width, int height)
-    {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
-        page.Console += (_, message) => _log.Add($"console {message.Type}: {message.Text}");
-        page.PageError += (_, error) => _log.Add($"page error: {error}");
-        page.Response += (_, response) => { if (response.Status >= 400) _log.Add($"HTTP {response.Status}: {response.Url}"); };
+        var page = await _chromium.OpenPageAsync(width, height);
+        await Chromium.SignInAsync(page, _app, userName);
+        await _chromium.WaitForAsync(page, "body[data-live-state='live']", name);
+        await _chromium.WaitForAsync(page, "#shelter-list [data-shelter-id]", name);
         return page;
     }
 
@@ -187,16 +165,4 @@ public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
         await page.Locator("#details").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(Repository.Output, "screenshots", name + ".png") });
     }
 
-    private async Task WaitForAsync(IPage page, string selector, string name)
-    {
-        try
-        {
-            await page.WaitForSelectorAsync(selector, new PageWaitForSelectorOptions { Timeout = 30_000, State = WaitForSelectorState.Attached });
-        }
-        catch (TimeoutException)
-        {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, name + "-timeout.png") });
-            Assert.Fail($"{selector} never appeared on {page.Url}.\n{string.Join("\n", _log)}");
-        }
-    }
 }
