@@ -355,8 +355,8 @@ public sealed class FieldReportSubmissionTests(KestrelApp fixture) : IClassFixtu
         using var escapedNul = new MultipartFormDataContent { { new StringContent(valid.Replace("\"description\":\"", "\"description\":\"\\u0000")), "report" } };
         using var surrogate = new MultipartFormDataContent { { new StringContent(valid.Replace("\"description\":\"", "\"description\":\"\\ud800")), "report" } };
 
-        var nul = await AssertRefusedAsync(await client.PostAsync("/api/reports", rawNul), HttpStatusCode.BadRequest, before);
-        Assert.Contains("NUL", nul.ToJsonString());
+        var nul = await AssertRefusedAsync(await client.PostAsync("/api/reports", rawNul), HttpStatusCode.BadRequest, before, "report");
+        Assert.Contains("NUL", nul["errors"]!["report"]![0]!.GetValue<string>());
         await AssertRefusedAsync(await client.PostAsync("/api/reports", escapedNul), HttpStatusCode.BadRequest, before, "description");
         await AssertRefusedAsync(await client.PostAsync("/api/reports", surrogate), HttpStatusCode.BadRequest, before, "description");
     }
