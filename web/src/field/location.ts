@@ -35,7 +35,6 @@ export class LocationPicker {
   private lastFix: PickedLocation | null = null;
   private watch: number | null = null;
   private map: Map | null = null;
-  private centredOnFix = false;
   private readonly marker = new Feature<Point>();
   private readonly markerSource = new VectorSource<Feature>();
 
@@ -61,10 +60,6 @@ export class LocationPicker {
         this.gps = 'fix';
         // A place the crew tapped stays until they ask for the GPS again.
         if (this.location === null || this.location.source === 'gps') this.setLocation(fix);
-        if (!this.centredOnFix && this.map) {
-          this.centredOnFix = true;
-          this.map.getView().animate({ center: fromLonLat([fix.longitude, fix.latitude]), zoom: 15, duration: 300 });
-        }
         this.changed();
       },
       (error) => {
@@ -86,9 +81,8 @@ export class LocationPicker {
     this.markerSource.addFeature(this.marker);
     map.addLayer(new VectorLayer({ source: this.markerSource, zIndex: 50 }));
     boundary.loaded.then(
-      (features) => {
-        if (!this.centredOnFix) fitTo(map, features, [4, 4, 4, 4]);
-      },
+      // The whole town: where its service area ends is as useful as the streets, and the crew can zoom in to tap.
+      (features) => fitTo(map, features, [4, 4, 4, 4]),
       () => undefined, // no boundary (never loaded while online): the configured view
     );
     markReadyWhenRendered(map, [boundary.loaded]);

@@ -42,7 +42,6 @@ const ja = {
   submitHint: '電波がなくても端末に保存され、つながったときに自動で送信されます。',
   editingNotice: '送信できなかった報告を修正しています。',
   cancelEdit: '修正をやめる',
-  savedToOutbox: '送信箱に保存しました。送信状況は「送信状況」で確認できます。',
 
   'location.locating': '現在地を取得中…',
   'location.gps': 'GPSの現在地',
@@ -158,7 +157,6 @@ const en: Record<FieldKey, string> = {
   submitHint: 'With no signal it is kept on this phone and sent automatically once connected.',
   editingNotice: 'You are correcting a report the server refused.',
   cancelEdit: 'Stop correcting',
-  savedToOutbox: 'Saved in the outbox. See "Outbox" for its progress.',
 
   'location.locating': 'Finding your position…',
   'location.gps': 'GPS position',

@@ -93,7 +93,7 @@ export class PhotoPicker {
           </ul>`
         : nothing}
       <label class="photo-add" ?hidden=${full}>
-        <span aria-hidden="true">📷</span> ${t('photos.add')}
+        <span aria-hidden="true">＋</span> ${t('photos.add')}
         <input
           type="file"
           name="photos"

@@ -39,7 +39,7 @@ export function mountReportForm(container: HTMLElement, options: ReportFormOptio
   // Until the crew changes it, the time follows the clock: "now" is when they press send.
   let observedTouched = false;
   let errors: FormErrors = {};
-  let message: 'invalid' | 'saved' | null = null;
+  let message: 'invalid' | null = null;
   let editing: OutboxItem | null = null;
   let saving = false;
 
@@ -115,7 +115,8 @@ export function mountReportForm(container: HTMLElement, options: ReportFormOptio
         await options.outbox.add(item);
       }
       clear();
-      message = 'saved';
+      // The outbox view comes next and shows the report at the top, with its state.
+      message = null;
       if (item) options.queuedReport(item);
     } finally {
       saving = false;
@@ -201,7 +202,6 @@ export function mountReportForm(container: HTMLElement, options: ReportFormOptio
     </div>
     <div class="submit-bar">
       ${message === 'invalid' ? html`<p class="form-message" role="alert">${t('formInvalid')}</p>` : nothing}
-      ${message === 'saved' ? html`<p class="form-done" role="status">${t('savedToOutbox')}</p>` : nothing}
       <button type="submit" class="primary submit" ?disabled=${saving}>${editing ? t('resubmit') : t('submit')}</button>
       <p class="hint">${t('submitHint')}</p>
     </div>
