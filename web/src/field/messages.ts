@@ -101,6 +101,7 @@ const ja = {
   'field.photos': '写真',
   'field.photo': '写真{n}',
   'field.clientId': '報告ID',
+  'field.report': '報告の内容',
   'field.accuracyMetres': '位置の精度',
   photoCount: '写真{n}枚',
 
@@ -216,6 +217,7 @@ const en: Record<FieldKey, string> = {
   'field.photos': 'Photos',
   'field.photo': 'Photo {n}',
   'field.clientId': 'Report ID',
+  'field.report': 'The report',
   'field.accuracyMetres': 'Accuracy',
   photoCount: '{n} photo(s)',
 

@@ -98,11 +98,20 @@ export class Outbox {
 
   /**
    * Sends every waiting item that is due (all of them when `promptly`: back online, a sync event), oldest first,
-   * one at a time. Calls made while one runs share it.
+   * one at a time. A call made while one runs shares it, unless it asks for promptness: then it runs after it.
    */
   drain(options: { promptly?: boolean; post?: Post; now?: () => number } = {}): Promise<DrainResult> {
-    this.draining ??= this.drainOnce(options).finally(() => (this.draining = null));
-    return this.draining;
+    if (this.draining && !options.promptly) return this.draining;
+    // Back online during a run that met no network: once it ends, run again without waiting out the backoff.
+    const previous = this.draining ?? Promise.resolve();
+    const current: Promise<DrainResult> = previous
+      .catch(() => undefined)
+      .then(() => this.drainOnce(options))
+      .finally(() => {
+        if (this.draining === current) this.draining = null;
+      });
+    this.draining = current;
+    return current;
   }
 
   private async drainOnce({ promptly = false, post = postReport, now = Date.now }: { promptly?: boolean; post?: Post; now?: () => number }): Promise<DrainResult> {
