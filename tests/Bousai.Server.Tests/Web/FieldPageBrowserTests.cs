@@ -43,8 +43,9 @@ public sealed class FieldPageBrowserTests : IAsyncLifetime
         var page = await SignedInFieldPageAsync(context, "field-offline");
 
         await context.SetOfflineAsync(true);
-        await page.ReloadAsync();
+        var reloaded = await page.ReloadAsync();
         // Offline: the page, its scripts and the town's boundary come from the service worker's caches.
+        Assert.Equal("1", await reloaded!.HeaderValueAsync("X-Bousai-From-Cache"));
         await _chromium.WaitForAsync(page, "#net-status[data-online='false']", "field-offline");
         await _chromium.WaitForMapAsync(page, "field-offline");
         await _chromium.WaitForAsync(page, "#location-field[data-location='gps']", "field-offline");

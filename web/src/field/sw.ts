@@ -77,7 +77,7 @@ async function navigation(request: Request): Promise<Response> {
     return response;
   } catch (error) {
     const cached = await caches.open(shellCacheName).then((cache) => cache.match(pageUrl, { ignoreSearch: true }));
-    if (cached) return cached;
+    if (cached) return markedAsCached(cached);
     throw error;
   }
 }
@@ -102,10 +102,15 @@ async function data(request: Request): Promise<Response> {
   } catch (error) {
     const cached = await cache.match(request);
     if (!cached) throw error;
-    const headers = new Headers(cached.headers);
-    headers.set(fromCacheHeader, '1');
-    return new Response(cached.body, { status: cached.status, statusText: cached.statusText, headers });
+    return markedAsCached(cached);
   }
+}
+
+/** A cached answer that says so: the page tells the crew it shows what was last loaded. */
+function markedAsCached(cached: Response): Response {
+  const headers = new Headers(cached.headers);
+  headers.set(fromCacheHeader, '1');
+  return new Response(cached.body, { status: cached.status, statusText: cached.statusText, headers });
 }
 
 /** The page and every asset it names (scripts, module preloads, styles). */
