@@ -28,8 +28,10 @@ public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
     public async Task HQ_verifies_a_report_and_sets_it_in_progress_with_a_note_and_a_second_HQ_page_sees_it_live()
     {
         using var field = await _app.SignedInClientAsync("field");
-        var posted = await field.PostAsJsonAsync("/api/reports",
-            new { category = "road_blocked", description = "県道の冠水で通行止め", longitude = 140.2012, latitude = 38.0105 });
+        var sent = FieldReportForm.Report(category: "road_blocked", description: "県道の冠水で通行止め");
+        sent["longitude"] = 140.2012;
+        sent["latitude"] = 38.0105;
+        var posted = await field.PostReportAsync(sent);
         Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
         var reportId = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reportId").GetInt64();
 
@@ -67,7 +69,7 @@ public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
 
         await _chromium.WaitForAsync(second, $"{item}[data-verified='true'][data-status='in_progress']", "report-second");
         Assert.Equal("in_progress:True:消防団へ連絡済み。迂回路を案内中", await _app.Database.ScalarAsync<string>(
-            $"SELECT status || ':' || CASE WHEN verified THEN 'True' ELSE 'False' END || ':' || internal_note FROM field_reports WHERE id = {reportId}"));
+            $"SELECT status || ':' || CASE WHEN status IN ('verified', 'in_progress') THEN 'True' ELSE 'False' END || ':' || internal_note FROM field_reports WHERE id = {reportId}"));
         Assert.Equal(1L, await _app.Database.ScalarAsync<long>(
             $"SELECT count(*) FROM audit_log WHERE action = 'report.triage' AND entity_id = '{reportId}' AND actor = 'hq'"));
 
@@ -128,8 +130,10 @@ public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
     public async Task Staff_other_than_HQ_see_a_shelter_and_a_report_without_the_forms()
     {
         using var field = await _app.SignedInClientAsync("field");
-        var posted = await field.PostAsJsonAsync("/api/reports",
-            new { category = "flooding", description = "田んぼが冠水", longitude = 140.2012, latitude = 38.0105 });
+        var sent = FieldReportForm.Report(description: "田んぼが冠水");
+        sent["longitude"] = 140.2012;
+        sent["latitude"] = 38.0105;
+        var posted = await field.PostReportAsync(sent);
         var reportId = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reportId").GetInt64();
         var page = await SignedInPageAsync("field", "field-readonly", 1366, 768);
 
