@@ -104,6 +104,13 @@ public sealed class FieldPageBrowserTests : IAsyncLifetime
         var mine = page.Locator($"#my-reports li[data-report-id='{reportId}']");
         await _chromium.WaitForAsync(page, $"#my-reports li[data-report-id='{reportId}'][data-status='new']", "field-mine");
         await AssertInertAsync(page, mine);
+
+        // HQ's decision arrives live, with its reason.
+        var rejected = await hq.PostAsJsonAsync($"/api/reports/{reportId}/status",
+            new { status = "rejected", reason = "同じ場所の報告 #12 で対応済み", comment = "重複の可能性" });
+        Assert.True(rejected.IsSuccessStatusCode, await rejected.Content.ReadAsStringAsync());
+        await _chromium.WaitForAsync(page, $"#my-reports li[data-report-id='{reportId}'][data-status='rejected']", "field-mine");
+        Assert.Contains("却下の理由：同じ場所の報告 #12 で対応済み", await mine.InnerTextAsync());
         await ScreenshotAsync(page, "field-my-reports");
     }
 
@@ -151,7 +158,8 @@ public sealed class FieldPageBrowserTests : IAsyncLifetime
         await map.ScrollIntoViewIfNeededAsync();
         var box = (await map.BoundingBoxAsync())!;
         await map.ClickAsync(new LocatorClickOptions { Position = new Position { X = box.Width / 2, Y = box.Height / 2 } });
-        await _chromium.WaitForAsync(page, "#location-field[data-location='map']", "field-refused");
+        // The map shows the town: its middle is well inside the service area.
+        await _chromium.WaitForAsync(page, "#location-field[data-location='map'] .location-coords:text-matches('^3[78]\\.')", "field-refused");
         await ScreenshotAsync(page, "field-refused-correcting");
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "修正して送信する" }).ClickAsync();
         await _chromium.WaitForAsync(page, $"#outbox-list li[data-client-id='{clientId}'][data-state='sent']", "field-refused");
@@ -233,6 +241,7 @@ public sealed class FieldPageBrowserTests : IAsyncLifetime
 
     private Task<long> CountAsync(string sql) => _app.Database.ScalarAsync<long>(sql);
 
+    /// <summary>What the phone's screen shows (the tab bar and the send button stay fixed at its foot).</summary>
     private static Task ScreenshotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, name + ".png"), FullPage = true });
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, name + ".png") });
 }

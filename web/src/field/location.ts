@@ -35,6 +35,7 @@ export class LocationPicker {
   private lastFix: PickedLocation | null = null;
   private watch: number | null = null;
   private map: Map | null = null;
+  private resizes: ResizeObserver | null = null;
   private readonly marker = new Feature<Point>();
   private readonly markerSource = new VectorSource<Feature>();
 
@@ -80,9 +81,26 @@ export class LocationPicker {
     addToMap(map, boundary);
     this.markerSource.addFeature(this.marker);
     map.addLayer(new VectorLayer({ source: this.markerSource, zIndex: 50 }));
+    // The whole town: where its service area ends is as useful as the streets, and the crew can zoom in to tap.
+    // The form may be on a hidden tab when the map is made: size and fit it once it has a size.
+    let town: Feature[] | null = null;
+    let fitted = false;
+    const fit = () => {
+      const size = map.getSize();
+      if (fitted || !town || !size || size[0] === 0 || size[1] === 0) return;
+      fitted = true;
+      fitTo(map, town, [4, 4, 4, 4]);
+    };
+    this.resizes = new ResizeObserver(() => {
+      map.updateSize();
+      fit();
+    });
+    this.resizes.observe(target);
     boundary.loaded.then(
-      // The whole town: where its service area ends is as useful as the streets, and the crew can zoom in to tap.
-      (features) => fitTo(map, features, [4, 4, 4, 4]),
+      (features) => {
+        town = features;
+        fit();
+      },
       () => undefined, // no boundary (never loaded while online): the configured view
     );
     markReadyWhenRendered(map, [boundary.loaded]);
@@ -148,6 +166,7 @@ export class LocationPicker {
 
   dispose(): void {
     if (this.watch !== null) navigator.geolocation.clearWatch(this.watch);
+    this.resizes?.disconnect();
     this.map?.setTarget(undefined);
   }
 }
