@@ -45,7 +45,7 @@ export class LocationPicker {
 
   /** Follows the GPS for as long as the form is open. */
   start(): void {
-    if (!('geolocation' in navigator)) {
+    if (!navigator.geolocation) {
       this.gps = 'unavailable';
       return;
     }
