@@ -155,7 +155,7 @@ export class LocationPicker {
         : nothing}
       <div class="location-map map" id="location-map" role="application" aria-label=${t('location.mapLabel')}></div>
       <div class="location-tools">
-        <span class="hint">${t('location.mapHint')}</span>
+        <span class="hint">${location ? t('location.mapHint') : nothing}</span>
         ${location?.source === 'map' && this.lastFix
           ? html`<button type="button" class="secondary" @click=${() => this.useGps()}>${t('location.useGps')}</button>`
           : nothing}

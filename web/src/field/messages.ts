@@ -50,7 +50,7 @@ const ja = {
   'location.noFix': '現在地がわかりません。地図をタップして場所を指定してください。',
   'location.denied': '位置情報が使えません。地図をタップして場所を指定してください。',
   'location.useGps': '現在地を使う',
-  'location.mapHint': '地図をタップすると場所を指定できます。',
+  'location.mapHint': '地図をタップすると場所を変えられます。',
   'location.mapLabel': '場所を指定する地図（タップで指定）',
 
   'photos.add': '写真を撮る・選ぶ',
@@ -166,7 +166,7 @@ const en: Record<FieldKey, string> = {
   'location.noFix': 'No position yet. Tap the map to set the place.',
   'location.denied': 'Location is not available. Tap the map to set the place.',
   'location.useGps': 'Use my position',
-  'location.mapHint': 'Tap the map to set the place.',
+  'location.mapHint': 'Tap the map to change the place.',
   'location.mapLabel': 'Map to set the place (tap to set)',
 
   'photos.add': 'Take or choose photos',

@@ -200,10 +200,10 @@ export function mountReportForm(container: HTMLElement, options: ReportFormOptio
       <p class="hint" id="description-hint">${t('descriptionHint')}</p>
       ${error('description')}
     </div>
+    <p class="hint submit-hint">${t('submitHint')}</p>
     <div class="submit-bar">
       ${message === 'invalid' ? html`<p class="form-message" role="alert">${t('formInvalid')}</p>` : nothing}
       <button type="submit" class="primary submit" ?disabled=${saving}>${editing ? t('resubmit') : t('submit')}</button>
-      <p class="hint">${t('submitHint')}</p>
     </div>
   </form>`;
 
