@@ -105,7 +105,9 @@ function mountNetworkStatus(element: HTMLElement): void {
 function show(view: View): void {
   for (const v of views) {
     byId(`view-${v}`).hidden = v !== view;
-    byId(`tab-${v}`).setAttribute('aria-selected', String(v === view));
+    const tab = byId(`tab-${v}`);
+    if (v === view) tab.setAttribute('aria-current', 'true');
+    else tab.removeAttribute('aria-current');
   }
   document.body.dataset.view = view;
   window.scrollTo({ top: 0 });

@@ -175,6 +175,7 @@ export function mountReportForm(container: HTMLElement, options: ReportFormOptio
         name="observedAt"
         type="datetime-local"
         required
+        max=${toJstInput(new Date())}
         .value=${live(observed)}
         aria-invalid=${invalid('observedAt')}
         aria-describedby=${describedBy('observedAt')}
