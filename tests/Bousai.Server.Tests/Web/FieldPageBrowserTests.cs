@@ -50,6 +50,10 @@ public sealed class FieldPageBrowserTests : IAsyncLifetime
         await _chromium.WaitForMapAsync(page, "field-offline");
         await _chromium.WaitForAsync(page, "#location-field[data-location='gps']", "field-offline");
         Assert.Contains("±35 m", await page.Locator("#location-field").InnerTextAsync());
+        await page.Locator("#tab-mine").ClickAsync();
+        await _chromium.WaitForAsync(page, "#my-reports-host .list-note", "field-offline");
+        Assert.Contains("オフラインのため、最後に読み込んだ内容を表示しています。", await page.Locator("#my-reports-host").InnerTextAsync());
+        await page.Locator("#tab-new").ClickAsync();
 
         await FillReportAsync(page, "道路通行止め", "緊急（命に関わる）", Markup);
         await AddPhotoAsync(page, 3000, 2000);
