@@ -38,8 +38,14 @@ public sealed class Chromium : IAsyncDisposable
     /// <summary>A page of the given size whose console, errors and failed requests go to the log (prefixed by <paramref name="who"/>).</summary>
     public async Task<IPage> OpenPageAsync(int width, int height, string? who = null)
     {
-        var prefix = who is null ? "" : who + " ";
         var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        return Logged(page, who);
+    }
+
+    /// <summary>Sends a page's console, errors and failed requests to the log, for a page opened in a context of the test's own.</summary>
+    public IPage Logged(IPage page, string? who = null)
+    {
+        var prefix = who is null ? "" : who + " ";
         page.Console += (_, message) => _log.Add($"{prefix}console {message.Type}: {message.Text}");
         page.PageError += (_, error) => _log.Add($"{prefix}page error: {error}");
         page.RequestFailed += (_, request) => _log.Add($"{prefix}request failed: {request.Url} {request.Failure}");

@@ -34,8 +34,11 @@ public sealed partial class SecurityHeaderTests : IAsyncLifetime
     {
         using var anonymous = Plain();
         using var hq = await _app.SignedInClientAsync("hq");
+        using var field = await _app.SignedInClientAsync("field");
         var answers = new Dictionary<string, HttpResponseMessage>
         {
+            ["field page"] = await field.GetAsync("/field"),
+            ["field service worker"] = await anonymous.GetAsync("/field-sw.js"),
             ["HQ map (redirect)"] = await anonymous.GetAsync("/"),
             ["HQ map"] = await hq.GetAsync("/"),
             ["public page"] = await anonymous.GetAsync("/public"),
@@ -49,6 +52,8 @@ public sealed partial class SecurityHeaderTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.NotFound, answers["404"].StatusCode);
         Assert.Equal(HttpStatusCode.OK, answers["asset"].StatusCode);
+        Assert.Equal(HttpStatusCode.OK, answers["field page"].StatusCode);
+        Assert.Equal("text/javascript", answers["field service worker"].Content.Headers.ContentType?.MediaType);
         foreach (var (what, answer) in answers)
         {
             var csp = Header(answer, "Content-Security-Policy");
