@@ -1,17 +1,18 @@
-// The HQ forms in the details panel (a report's triage, a shelter's status). The panel rebuilds its body on every
+// The HQ forms in the details panel (a report's triage, photos and history; a shelter's status). The panel rebuilds its body on every
 // live change, so the form of the shown feature is kept here, one at a time, and the same element is handed back
 // each time: what is typed survives. Moving an element in the DOM drops its focus, so the focused control and its
 // selection are put back once the panel has placed the element again (before the browser paints).
 import '../styles/detailActions.css';
 import type { FieldReport, ShelterState } from '../core/live/situationMessages';
-import { mountReportActions, type ReportActions, type TriageReport } from './reportActions';
+import { mountReportActions, type ReportActions, type ReportReads, type ReportWrites } from './reportActions';
 import { mountShelterActions, type ShelterActions, type UpdateShelter } from './shelterActions';
 
 type Shown = { key: string; view: ReportActions } | { key: string; view: ShelterActions };
 
 let shown: Shown | null = null;
 let role: string | null = null;
-let writes: { triage?: TriageReport; update?: UpdateShelter } = {};
+let writes: { report?: ReportWrites; reads?: ReportReads; update?: UpdateShelter } = {};
+let reportById: (reportId: number) => FieldReport | undefined = () => undefined;
 
 /** The signed-in role (from /api/me): only `hq` gets the forms; until it is known, nobody does. */
 export function setDetailActionsRole(next: string | null): void {
@@ -19,9 +20,14 @@ export function setDetailActionsRole(next: string | null): void {
   shown?.view.setRole(role);
 }
 
-/** Replaces the writes (tests). */
-export function useDetailWrites(next: { triage?: TriageReport; update?: UpdateShelter }): void {
+/** Replaces the writes and reads (tests). */
+export function useDetailWrites(next: { report?: ReportWrites; reads?: ReportReads; update?: UpdateShelter }): void {
   writes = next;
+}
+
+/** Where a report's form finds another report (the one a duplicate goes into): the live situation. */
+export function setReportLookup(lookup: (reportId: number) => FieldReport | undefined): void {
+  reportById = lookup;
 }
 
 /** Drops the kept form (the panel shows something else). */
@@ -54,7 +60,7 @@ export function reportActionsFor(report: FieldReport): HTMLElement {
   const key = `report:${report.reportId}`;
   if (shown?.key !== key) {
     disposeDetailActions();
-    const view = mountReportActions(report, { triage: writes.triage });
+    const view = mountReportActions(report, { writes: writes.report, reads: writes.reads, reportById: (id) => reportById(id) });
     shown = { key, view };
     view.setRole(role);
   } else {
