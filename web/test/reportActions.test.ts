@@ -226,6 +226,7 @@ describe('marking a report a duplicate', () => {
     const field = q<HTMLInputElement>('#report-form-40-duplicate [name="duplicateOf"]');
     expect(field.value).toBe('38');
     expect(describedTexts(field)).toContain('Report 38 does not exist.');
+    expect(document.activeElement).toBe(field);
   });
 });
 

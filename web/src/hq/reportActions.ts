@@ -145,6 +145,7 @@ export function mountReportActions(initial: FieldReport, options: ReportActionsO
     fields: readonly string[],
     request: () => Promise<SendResult<unknown>>,
     onDone: () => string,
+    onFailure: () => void = () => undefined,
   ) => {
     state.sending = true;
     state.errors = {};
@@ -163,6 +164,7 @@ export function mountReportActions(initial: FieldReport, options: ReportActionsO
       return;
     }
     state.failure = result;
+    onFailure();
     if (result.kind === 'invalid') {
       state.errors = result.fields;
       const field = fields.find((f) => state.errors[f]?.length);
@@ -222,16 +224,18 @@ export function mountReportActions(initial: FieldReport, options: ReportActionsO
     const target = duplicate.confirming;
     if (target === undefined || duplicateState.sending) return;
     const body: DuplicateMark = { duplicateOf: target, comment: optional(duplicate.comment) };
-    void run(duplicateState, `${id}-duplicate`, duplicateFields, () => writes.markDuplicate(report.reportId, body), () => {
-      duplicate = {};
-      return t('reportForm.merged', { id: report.reportId, target });
-    }).then(() => {
+    void run(
+      duplicateState,
+      `${id}-duplicate`,
+      duplicateFields,
+      () => writes.markDuplicate(report.reportId, body),
+      () => {
+        duplicate = {};
+        return t('reportForm.merged', { id: report.reportId, target });
+      },
       // A refusal goes back to the form, with the number still there to correct.
-      if (duplicateState.failure) {
-        duplicate = { ...duplicate, confirming: undefined };
-        paint();
-      }
-    });
+      () => (duplicate = { ...duplicate, confirming: undefined }),
+    );
   };
 
   const submitAssignment = (event: Event) => {
