@@ -327,24 +327,34 @@ describe('the photos of a report', () => {
 describe('the history of a report', () => {
   it('lists who changed what, when, from what to what, with the comment, and reads it again on a live update', async () => {
     history = [
-      { at: '2026-07-08T04:01:00+00:00', actor: 'field', action: 'report.submitted', before: null, after: { status: 'new' } },
+      { at: '2026-07-08T04:01:00+00:00', actor: 'field', action: 'submit', before: {}, after: { status: 'new' } },
       {
         at: '2026-07-08T04:10:00+00:00',
         actor: 'hq',
-        action: 'report.status',
+        action: 'status',
         comment: '写真で確認',
-        before: { status: 'new' },
-        after: { status: 'verified' },
+        before: { status: 'new', rejectionReason: null },
+        after: { status: 'verified', rejectionReason: null },
       },
+      { at: '2026-07-08T04:20:00+00:00', actor: 'hq', action: 'merge', before: { photos: 2 }, after: { photos: 3, mergedFrom: 43 } },
+      { at: '2026-07-08T04:25:00+00:00', actor: 'hq', action: 'photo', before: { photo: 3, public: false }, after: { photo: 3, public: true } },
     ];
     mount(fresh());
     await settle();
     const items = [...host.querySelectorAll('.history-list > li')];
-    expect(items).toHaveLength(2);
+    const compact = (i: number) => items[i].textContent!.replace(/\s+/g, '');
+    expect(items).toHaveLength(4);
+    expect(compact(0)).toContain('報告を受信field');
     expect(items[1].textContent).toContain('13:10');
-    expect(items[1].textContent).toContain('hq');
-    expect(items[1].querySelector('.history-changes')!.textContent!.replace(/\s+/g, '')).toContain('状態：新規→から確認済み');
+    expect(compact(1)).toContain('状態の変更hq');
+    // A field that stayed the same (no reason before or after) is not listed as a change.
+    expect([...items[1].querySelectorAll('.history-changes li')].map((li) => li.textContent!.replace(/\s+/g, ''))).toEqual(['状態：新規→から確認済み']);
     expect(items[1].textContent).toContain('コメント：写真で確認');
+    expect(compact(2)).toContain('重複の報告をまとめた');
+    expect(compact(2)).toContain('写真：2→から3');
+    expect(compact(2)).toContain('まとめ元：（なし）→から#43');
+    expect(compact(3)).toContain('写真の公開設定（写真3）');
+    expect(compact(3)).toContain('公開：いいえ→からはい');
     expect(historyAsked).toEqual([40]);
 
     // The same report again (another event of the page): not read again. Changed: read again.
@@ -378,7 +388,7 @@ describe('a report’s details on the HQ page', () => {
   it('renders the description, notes, summary, reason and history as text, never as markup', async () => {
     setDetailActionsRole('hq');
     const markup = '<img src=x onerror="window.__xss=1"><b>太字</b>';
-    history = [{ at: '2026-07-08T04:10:00+00:00', actor: 'hq', action: 'report.status', comment: markup, before: { rejectionReason: null }, after: { rejectionReason: markup } }];
+    history = [{ at: '2026-07-08T04:10:00+00:00', actor: 'hq', action: 'status', comment: markup, before: { rejectionReason: null }, after: { rejectionReason: markup } }];
     useDetailWrites({ report: writes, reads });
     setReportLookup(() => undefined);
     const body = describeFeature('reports', {

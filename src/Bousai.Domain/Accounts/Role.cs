@@ -15,6 +15,9 @@ public static class Roles
     /// <summary>Who may read the HQ situation map: every staff role.</summary>
     public static readonly IReadOnlyList<string> Staff = All;
 
+    /// <summary>Who may send field reports and open the field page: field crews, and HQ (who also go out).</summary>
+    public static readonly IReadOnlyList<string> Reporters = [Field, Hq];
+
     /// <summary>Who may change reference data and accounts.</summary>
     public static readonly IReadOnlyList<string> Administrators = [Admin];
 

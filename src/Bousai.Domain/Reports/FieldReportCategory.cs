@@ -1,6 +1,6 @@
 namespace Bousai.Domain.Reports;
 
-/// <summary>What a field crew saw.</summary>
+/// <summary>What a field crew saw: 冠水・浸水, 土砂崩れ, 道路通行止め, 建物被害, 負傷者・要救助, 河川の異常, その他.</summary>
 public enum FieldReportCategory
 {
     Flooding,
@@ -8,13 +8,14 @@ public enum FieldReportCategory
     RoadBlocked,
     BuildingDamage,
     RescueNeeded,
+    RiverAnomaly,
     Other,
 }
 
-/// <summary>Where HQ is with a report.</summary>
-public enum FieldReportStatus
+/// <summary>How bad it is, in three steps that order: 軽微 (minor) &lt; 重大 (serious) &lt; 緊急 (critical: lives at risk).</summary>
+public enum FieldReportSeverity
 {
-    New,
-    InProgress,
-    Resolved,
+    Minor,
+    Serious,
+    Critical,
 }

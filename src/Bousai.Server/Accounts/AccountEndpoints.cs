@@ -13,6 +13,7 @@ public static class AccountEndpoints
     public const string StaffPolicy = "staff";
     public const string AdminPolicy = "admin";
     public const string HqPolicy = "hq";
+    public const string ReportingPolicy = "reporting";
     private const string ShelterClaim = "bousai:shelter";
 
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
@@ -52,13 +53,17 @@ public static class AccountEndpoints
         services.AddAuthorizationBuilder()
             .AddPolicy(StaffPolicy, policy => policy.RequireRole(Roles.Staff))
             .AddPolicy(AdminPolicy, policy => policy.RequireRole(Roles.Administrators))
-            .AddPolicy(HqPolicy, policy => policy.RequireRole(Roles.Hq));
+            .AddPolicy(HqPolicy, policy => policy.RequireRole(Roles.Hq))
+            .AddPolicy(ReportingPolicy, policy => policy.RequireRole(Roles.Reporters));
         return services;
     }
 
     private static async Task ApiOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status, string title)
     {
-        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs"))
+        // A signed-in member whose role may not open a page (a shelter account on /field) gets the 403 too: the
+        // framework's access-denied redirect leads to a page this server does not have.
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs")
+            || status == StatusCodes.Status403Forbidden)
         {
             context.Response.StatusCode = status;
             var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();

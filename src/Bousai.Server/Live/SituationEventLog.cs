@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Npgsql;
 using NpgsqlTypes;
@@ -17,7 +18,9 @@ public static class SituationEventLog
     /// field keeps the version; renaming or removing one, or changing its meaning, raises it and teaches
     /// <see cref="ReadPayload"/> to read the previous version, as the log still holds 14 days of it.
     /// </summary>
-    public const short PayloadVersion = 1;
+    /// Version 2 (issue 10): field reports lost "verified" (a status now) and gained severity, observation time, photos
+    /// and HQ's triage; field_report_updated says what changed and whether residents saw the report before.
+    public const short PayloadVersion = 2;
 
     /// <summary>Appends an event inside the caller's transaction (the one that makes the change) and returns it numbered.</summary>
     public static async Task<T> AppendAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, T change,
@@ -129,9 +132,35 @@ public static class SituationEventLog
     {
         PayloadVersion => JsonSerializer.Deserialize<SituationEvent>(payload, BousaiJson.Options)
             ?? throw new InvalidDataException($"Situation event {seq} has an empty payload."),
+        1 => JsonSerializer.Deserialize<SituationEvent>(FromVersion1(JsonNode.Parse(payload)!.AsObject()), BousaiJson.Options)
+            ?? throw new InvalidDataException($"Situation event {seq} has an empty payload."),
         _ => throw new InvalidDataException(
-            $"Situation event {seq} has payload version {version}; this server reads version {PayloadVersion}. Update this server."),
+            $"Situation event {seq} has payload version {version}; this server reads versions 1 to {PayloadVersion}. Update this server."),
     };
+
+    /// <summary>
+    /// A version 1 payload in today's shape. Only field reports changed: verified became a status of its own, and
+    /// what version 1 did not know gets what the migration gave the stored reports (severity serious, seen when sent).
+    /// </summary>
+    private static JsonObject FromVersion1(JsonObject payload)
+    {
+        if (payload["report"] is not JsonObject report) return payload;
+        var verified = report["verified"]?.GetValue<bool>() ?? false;
+        report.Remove("verified");
+        if (verified && report["status"]?.GetValue<string>() == "new") report["status"] = "verified";
+        report["severity"] = "serious";
+        report["observedAt"] = report["reportedAt"]?.DeepClone();
+        report["updatedAt"] = report["reportedAt"]?.DeepClone();
+        report["photos"] = new JsonArray();
+        if (payload["kind"]?.GetValue<string>() == "field_report_updated")
+        {
+            payload["wasPublic"] = payload["wasVerified"]?.GetValue<bool>() ?? false;
+            payload.Remove("wasVerified");
+            payload["action"] = "status";
+        }
+
+        return payload;
+    }
 
     /// <summary>Every event kind, as stored in situation_events.kind and carried in the payload's "kind".</summary>
     public static IReadOnlyCollection<string> AllKinds => Kinds.Values.ToArray();

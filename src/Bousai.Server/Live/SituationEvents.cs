@@ -40,22 +40,35 @@ public sealed record StationStateChanged(StationState State) : SituationEvent
     public override SituationEvent ForPublic() => this;
 }
 
+/// <summary>A crew's report arrived (a new report is never public: HQ verifies it first).</summary>
 public sealed record FieldReportSubmitted(FieldReport Report) : SituationEvent
 {
-    public override SituationEvent? ForPublic() => Report.Verified ? this with { Report = Report.ForPublic() } : null;
+    public override SituationEvent? ForPublic() => Report.IsVisibleToPublic() ? this with { Report = Report.ForPublic() } : null;
 }
 
-public sealed record FieldReportUpdated(FieldReport Report, bool WasVerified, string? UpdatedBy) : SituationEvent
+/// <summary>
+/// HQ changed a report (Action says what, Comment why). WasPublic: whether residents saw it before, so the public hub
+/// learns when it leaves their view. A duplicate merge carries the target as it is after the merge (MergedInto): one
+/// change, both reports.
+/// </summary>
+public sealed record FieldReportUpdated(
+    FieldReport Report,
+    bool WasPublic,
+    string? UpdatedBy,
+    FieldReportChange Action,
+    string? Comment = null,
+    FieldReport? MergedInto = null) : SituationEvent
 {
-    public override SituationEvent? ForPublic() => (Report.Verified, WasVerified) switch
+    // A merged duplicate's photos are not public on the target until HQ says so: residents' view of the target is unchanged.
+    public override SituationEvent? ForPublic() => (Report.IsVisibleToPublic(), WasPublic) switch
     {
-        (true, _) => this with { Report = Report.ForPublic(), UpdatedBy = null },
+        (true, _) => this with { Report = Report.ForPublic(), UpdatedBy = null, Comment = null, MergedInto = null },
         (false, true) => new FieldReportWithdrawn(Report.ReportId) { Seq = Seq, At = At },
         _ => null,
     };
 }
 
-/// <summary>Public only: a report residents could see is no longer verified, so it leaves the public map.</summary>
+/// <summary>Public only: a report residents could see is no longer public (resolved, rejected, merged), so it leaves their map.</summary>
 public sealed record FieldReportWithdrawn(long ReportId) : SituationEvent
 {
     public override SituationEvent ForPublic() => this;

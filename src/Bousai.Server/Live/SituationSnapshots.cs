@@ -63,7 +63,7 @@ public sealed class SituationSnapshots(NpgsqlDataSource db, TimeProvider time)
         var shelters = await ShelterStore.ReadAllAsync(connection, transaction, ct);
         var districts = await DistrictEvacuationStore.ReadAllAsync(connection, transaction, ct);
         var stations = await StationStates.ReadAllAsync(connection, transaction, ct);
-        var reports = await FieldReportStore.ReadCurrentAsync(connection, transaction, verifiedOnly: isPublic, ct);
+        var reports = await FieldReportStore.ReadCurrentAsync(connection, transaction, publicOnly: isPublic, ct);
         IReadOnlyList<AlertState> alerts = isPublic ? [] : await AlertStore.ReadActiveAsync(connection, transaction, ct);
         IReadOnlyList<SituationEvent> recent = isPublic
             ? []

@@ -54,6 +54,6 @@ public sealed class BadRequestProblems(IProblemDetailsService problems) : IExcep
     };
 
     /// <summary>The reader's own words for malformed JSON, the rule's words for a refused text.</summary>
-    private static string ReasonOf(JsonException json) =>
+    public static string ReasonOf(JsonException json) =>
         json.Message.Split(" Path: ", 2)[0] is { Length: > 0 } reason ? reason : "The value could not be read.";
 }

@@ -19,7 +19,10 @@ public sealed class DemoOptions
     public bool Simulated { get; set; }
 }
 
-/// <summary>The web client built by Vite into wwwroot: the HQ map at / (staff only) and the public view at /public.</summary>
+/// <summary>
+/// The web client built by Vite into wwwroot: the HQ map at / (staff only), the field page at /field (field crews and
+/// HQ) and the public view at /public.
+/// </summary>
 public static class ClientPages
 {
     public sealed record ClientConfig(Basemap Basemap, double[] Center, double Zoom, bool Simulated);
@@ -29,6 +32,7 @@ public static class ClientPages
     public static IEndpointRouteBuilder MapClientPages(this IEndpointRouteBuilder routes, IWebHostEnvironment environment)
     {
         routes.MapGet("/", () => Page(environment, "index.html")).RequireAuthorization(AccountEndpoints.StaffPolicy).ExcludeFromDescription();
+        routes.MapGet("/field", () => Page(environment, "field.html")).RequireAuthorization(AccountEndpoints.ReportingPolicy).ExcludeFromDescription();
         routes.MapGet("/public", () => Page(environment, "public.html")).AllowAnonymous().ExcludeFromDescription();
         routes.MapGet("/api/config", (IOptions<MapOptions> map, IOptions<DemoOptions> demo) =>
                 TypedResults.Ok(new ClientConfig(new Basemap(map.Value.BasemapUrl, map.Value.BasemapAttribution), map.Value.Center, map.Value.Zoom,

@@ -101,30 +101,33 @@ public sealed class SituationChangeTests(BousaiApp app) : IClassFixture<BousaiAp
     }
 
     [Fact]
-    public async Task Field_crews_post_reports_inside_the_town_and_HQ_verifies_them()
+    public async Task Field_crews_post_reports_inside_the_town_and_HQ_verifies_them_each_change_with_one_event_and_one_audit_record()
     {
         using var field = await app.SignedInClientAsync("field");
         using var hq = await app.SignedInClientAsync("hq");
         var before = await CountsAsync();
 
-        await AssertRefusedAsync(await field.PostAsJsonAsync("/api/reports", new { category = "flooding", description = "東京駅前", longitude = 139.767, latitude = 35.681 }),
-            HttpStatusCode.BadRequest, before, "location");
-        await AssertRefusedAsync(await field.PostAsJsonAsync("/api/reports", new { category = "tsunami", description = "x", longitude = 140.19, latitude = 38.0 }),
-            HttpStatusCode.BadRequest, before, "category");
-        await AssertRefusedAsync(await field.PostAsJsonAsync("/api/reports", new { category = "flooding", description = " ", longitude = 140.19, latitude = 38.0 }),
-            HttpStatusCode.BadRequest, before, "description");
+        var tokyo = FieldReportForm.Report();
+        tokyo["longitude"] = 139.767;
+        tokyo["latitude"] = 35.681;
+        await AssertRefusedAsync(await field.PostReportAsync(tokyo), HttpStatusCode.BadRequest, before, "location");
+        await AssertRefusedAsync(await field.PostReportAsync(FieldReportForm.Report(category: "tsunami")), HttpStatusCode.BadRequest, before, "category");
+        await AssertRefusedAsync(await field.PostReportAsync(FieldReportForm.Report(description: new string('水', 2_001))), HttpStatusCode.BadRequest, before,
+            "description");
 
-        var created = await field.PostAsJsonAsync("/api/reports", new { category = "road_blocked", description = "県道で倒木", longitude = 140.20, latitude = 38.01 });
+        var created = await field.PostReportAsync(FieldReportForm.Report(category: "road_blocked", description: "県道で倒木"));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var report = (await created.Content.ReadFromJsonAsync<JsonObject>())!;
-        Assert.False(report["verified"]!.GetValue<bool>());
+        Assert.Equal("new", report["status"]!.GetValue<string>());
         var id = report["reportId"]!.GetValue<long>();
 
-        await AssertRefusedAsync(await field.PatchAsJsonAsync($"/api/reports/{id}", new { verified = true }), HttpStatusCode.Forbidden, (before.Events + 1, before.Audits + 1));
-        var triaged = await hq.PatchAsJsonAsync($"/api/reports/{id}", new { verified = true, status = "in_progress" });
+        await AssertRefusedAsync(await field.PostAsJsonAsync($"/api/reports/{id}/status", new { status = "verified" }), HttpStatusCode.Forbidden,
+            (before.Events + 1, before.Audits + 1));
+        Assert.Equal(HttpStatusCode.OK, (await hq.PostAsJsonAsync($"/api/reports/{id}/status", new { status = "verified" })).StatusCode);
+        var triaged = await hq.PostAsJsonAsync($"/api/reports/{id}/status", new { status = "in_progress", comment = "消防団が向かう" });
         Assert.Equal(HttpStatusCode.OK, triaged.StatusCode);
         Assert.Equal("in_progress", (await triaged.Content.ReadFromJsonAsync<JsonObject>())!["status"]!.GetValue<string>());
-        Assert.Equal((before.Events + 2, before.Audits + 2), await CountsAsync());
+        Assert.Equal((before.Events + 3, before.Audits + 3), await CountsAsync());
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Bousai.Domain.Reports;
 using Bousai.Server.Live;
+using Bousai.Server.Reports;
 using Bousai.Server.Tests.Support;
 
 namespace Bousai.Server.Tests.Live;
@@ -46,5 +48,27 @@ public sealed class SituationEventFixtureTests
         Assert.Equal(KindOf(fixture), JsonNode.Parse(written)!["kind"]!.GetValue<string>());
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(stored), JsonNode.Parse(written)),
             $"{fixture} reads back differently, so events already in the log would be misread:\nstored:  {JsonNode.Parse(stored)!.ToJsonString()}\nwritten: {written}");
+    }
+
+    [Fact]
+    public void Field_report_payloads_of_version_1_read_as_todays_reports_with_verified_as_a_status()
+    {
+        var v1 = Path.Combine(Repository.Root, "tests", "Bousai.Server.Tests", "Live", "Fixtures", "events-v1");
+
+        var submitted = Assert.IsType<FieldReportSubmitted>(SituationEventLog.ReadPayload(File.ReadAllText(Path.Combine(v1, "field_report_submitted.json")), 1));
+        var updated = Assert.IsType<FieldReportUpdated>(SituationEventLog.ReadPayload(File.ReadAllText(Path.Combine(v1, "field_report_updated.json")), 1));
+        var verifiedNew = Assert.IsType<FieldReportSubmitted>(SituationEventLog.ReadPayload(
+            File.ReadAllText(Path.Combine(v1, "field_report_submitted.json")).Replace("\"verified\": false", "\"verified\": true"), 1));
+
+        Assert.Equal(FieldReportStatus.New, submitted.Report.Status);
+        Assert.Equal(FieldReportSeverity.Serious, submitted.Report.Severity);
+        Assert.Equal(submitted.Report.ReportedAt, submitted.Report.ObservedAt);
+        Assert.Empty(submitted.Report.Photos);
+        Assert.Equal("県道で倒木、片側通行不可", submitted.Report.Description);
+        Assert.Equal(FieldReportStatus.Verified, verifiedNew.Report.Status);
+        Assert.Equal(FieldReportStatus.InProgress, updated.Report.Status);
+        Assert.False(updated.WasPublic);
+        Assert.Equal(FieldReportChange.Status, updated.Action);
+        Assert.Equal("消防団に連絡済み", updated.Report.InternalNote);
     }
 }

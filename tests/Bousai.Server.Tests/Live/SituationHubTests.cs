@@ -68,19 +68,19 @@ public sealed class SituationHubTests(KestrelApp fixture) : IClassFixture<Kestre
         using var hq = await App.SignedInClientAsync("hq");
         using var field = await App.SignedInClientAsync("field");
         Assert.Equal(HttpStatusCode.Created, (await hq.PostAsJsonAsync("/api/alerts", new { kind = "water_level", level = 3, message = "屋代川 中橋 上昇中" })).StatusCode);
-        var submitted = await field.PostAsJsonAsync("/api/reports",
-            new { category = "flooding", description = "田中さん宅の前が冠水 090-0000-0000", longitude = 140.19, latitude = 38.00 });
+        var submitted = await field.PostReportAsync(FieldReportForm.Report(description: "田中さん宅の前が冠水 090-0000-0000"));
         Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
-        var reportId = (await submitted.Content.ReadFromJsonAsync<Reports.FieldReport>(BousaiJson.Options))!.ReportId;
+        var reportId = (await submitted.Content.ReadFromJsonAsync<Bousai.Server.Reports.FieldReport>(BousaiJson.Options))!.ReportId;
         Assert.Equal(HttpStatusCode.OK, (await hq.PutAsJsonAsync("/api/shelters/takahata-shelter-07/status",
             new { open = true, occupancy = 10, note = "要配慮者2名" })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await hq.PatchAsJsonAsync($"/api/reports/{reportId}", new { verified = true, internalNote = "消防に連絡済" })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await hq.PatchAsJsonAsync($"/api/reports/{reportId}", new { verified = false })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await hq.PatchAsJsonAsync($"/api/reports/{reportId}", new { internalNote = "消防に連絡済" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await hq.PostAsJsonAsync($"/api/reports/{reportId}/status", new { status = "verified", comment = "佐藤班が確認" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await hq.PostAsJsonAsync($"/api/reports/{reportId}/status", new { status = "resolved" })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await hq.PutAsJsonAsync("/api/districts/district-wada/evacuation-level",
             new { level = 4, decidedBy = "本部長（町長）", reason = "和田川 氾濫危険水位に到達" })).StatusCode);
 
-        await staff.WaitUntilAsync(c => c.LastThrough >= start + 6, "six staff events");
-        await resident.WaitUntilAsync(c => c.LastThrough >= start + 6, "the public position to reach the sixth event");
+        await staff.WaitUntilAsync(c => c.LastThrough >= start + 7, "seven staff events");
+        await resident.WaitUntilAsync(c => c.LastThrough >= start + 7, "the public position to reach the seventh event");
 
         var seen = resident.Events.Where(e => e.Seq > start).ToList();
         Assert.Equal(["shelter_status_changed", "field_report_updated", "field_report_withdrawn", "district_evacuation_level_changed"],
@@ -93,13 +93,16 @@ public sealed class SituationHubTests(KestrelApp fixture) : IClassFixture<Kestre
         Assert.Null(verified.Report.ReportedBy);
         Assert.Null(verified.Report.InternalNote);
         Assert.Null(verified.UpdatedBy);
+        Assert.Null(verified.Comment);
+        Assert.Null(verified.Report.ReportedByName);
+        Assert.Null(verified.Report.ClientId);
         Assert.Equal(reportId, Assert.IsType<FieldReportWithdrawn>(seen[2]).ReportId);
         var district = Assert.IsType<DistrictEvacuationLevelChanged>(seen[3]).District;
         Assert.Equal(4, district.Level);
         Assert.Null(district.DecidedBy);
         Assert.Null(district.EnteredBy);
 
-        Assert.Equal(6, staff.Events.Count(e => e.Seq > start));
+        Assert.Equal(7, staff.Events.Count(e => e.Seq > start));
         Assert.Contains(staff.Events, e => e is AlertRaised);
         Assert.Empty(staff.Violations);
         Assert.Empty(resident.Violations);

@@ -74,7 +74,8 @@ public sealed class TextInputEndpointTests(BousaiApp app) : IClassFixture<Bousai
     public static TheoryData<string, string, string, string, string> TextFields => new()
     {
         // role, method, path, body with {TEXT} where the bad text goes, field
-        { "field", "POST", "/api/reports", """{"category":"flooding","description":"{TEXT}","longitude":140.19,"latitude":38.0}""", "description" },
+        { "hq", "POST", "/api/reports/1/status", """{"status":"rejected","reason":"{TEXT}"}""", "reason" },
+        { "hq", "PATCH", "/api/reports/1", """{"publicSummary":"{TEXT}"}""", "publicSummary" },
         { "hq", "PUT", "/api/shelters/takahata-shelter-02/status", """{"open":true,"occupancy":3,"note":"{TEXT}"}""", "note" },
         { "hq", "POST", "/api/alerts", """{"kind":"manual","level":3,"message":"{TEXT}"}""", "message" },
         { "hq", "PUT", "/api/districts/district-niijuku/evacuation-level", """{"level":3,"decidedBy":"{TEXT}","reason":"水位上昇"}""", "decidedBy" },

@@ -17,7 +17,8 @@ namespace Bousai.Server.Tests.Web;
 /// The JSON the web client's unit tests are fed (web/test/fixtures) and the HTTP contract its types are generated
 /// from (web/openapi.json), written from the server's real types and endpoints, so both sides agree. The snapshot
 /// (as of seq 120) and the batch after it tell one story: the batch raises, acknowledges and clears alert 7 and
-/// submits, updates and withdraws report 41, neither of which is in the snapshot.
+/// submits, updates and withdraws report 41, neither of which is in the snapshot, and merges report 43 into the
+/// snapshot's report 40.
 /// </summary>
 public sealed class WebClientFixtureTests(BousaiApp app) : IClassFixture<BousaiApp>
 {
@@ -51,6 +52,10 @@ public sealed class WebClientFixtureTests(BousaiApp app) : IClassFixture<BousaiA
         })
         .ToList();
 
+    /// <summary>Report 40 of the snapshot, as it is after the batch's merge of a duplicate into it (which brought its second photo).</summary>
+    private static Bousai.Server.Reports.FieldReport MergeTarget(IReadOnlyList<SituationEvent> events) =>
+        events.OfType<FieldReportUpdated>().Single(e => e.Action == Bousai.Server.Reports.FieldReportChange.Duplicate).MergedInto!;
+
     private static string Json(SituationMessage message) => JsonSerializer.Serialize(message, Readable);
 
     [Fact]
@@ -68,7 +73,7 @@ public sealed class WebClientFixtureTests(BousaiApp app) : IClassFixture<BousaiA
                 new DistrictEvacuation("district-yashiro", 4, T.AddMinutes(-20), "本部長（町長）", "hq", "屋代川 中橋観測所で氾濫危険水位を超過"),
             ],
             stations,
-            [events.OfType<FieldReportUpdated>().Single().Report with { ReportId = 40, Description = "道路冠水 深さ約20cm", InternalNote = null }],
+            [MergeTarget(events) with { Photos = [MergeTarget(events).Photos[0]], UpdatedAt = T.AddMinutes(-30), Description = "道路冠水 深さ約20cm" }],
             [
                 new AlertState(8, "manual", null, null, "土砂崩れの通報多数", AlertStatus.Acknowledged, T.AddMinutes(-15), "hq", "hq", null,
                     AcknowledgedAt: T.AddMinutes(-12)),

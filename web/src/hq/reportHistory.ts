@@ -31,7 +31,12 @@ export function changedFields(entry: ReportHistoryEntry): Array<{ field: string;
   const before = entry.before ?? {};
   const after = entry.after ?? {};
   const keys = [...new Set([...Object.keys(after), ...Object.keys(before)])];
-  return keys.map((field) => ({ field, before: before[field], after: after[field] }));
+  return (
+    keys
+      .map((field) => ({ field, before: before[field], after: after[field] }))
+      // What stayed the same is context, not a change (a photo's number, a reason that was and stays empty).
+      .filter((c) => JSON.stringify(c.before ?? null) !== JSON.stringify(c.after ?? null))
+  );
 }
 
 export function mountReportHistory(reportId: number, read: (reportId: number) => Promise<ReportHistoryEntry[]>): ReportHistory {
@@ -45,7 +50,9 @@ export function mountReportHistory(reportId: number, read: (reportId: number) =>
   const entry = (e: ReportHistoryEntry): TemplateResult => html`<li data-action=${e.action}>
     <p class="history-head">
       <time datetime=${e.at}>${hhmm(e.at)}</time>
-      <span class="history-action">${tOr(`history.action.${e.action}`, e.action)}</span>
+      <span class="history-action">
+        ${tOr(`history.action.${e.action}`, e.action)}${typeof e.after?.photo === 'number' ? t('history.photoNumber', { n: e.after.photo }) : nothing}
+      </span>
       <span class="history-actor">${e.actor}</span>
     </p>
     ${changedFields(e).length > 0

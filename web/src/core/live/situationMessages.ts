@@ -195,13 +195,17 @@ export type SituationEvent =
   | (EventBase & { kind: 'shelter_status_changed'; shelter: ShelterState })
   | (EventBase & { kind: 'district_evacuation_level_changed'; district: DistrictEvacuation; previousLevel: number })
   | (EventBase & { kind: 'field_report_submitted'; report: FieldReport })
-  /** updatedBy, action and comment: staff only. */
+  /** updatedBy, action, comment and mergedInto: staff only. */
   | (EventBase & {
       kind: 'field_report_updated';
       report: FieldReport;
+      /** Whether residents saw the report before this change. */
+      wasPublic?: boolean;
       updatedBy?: string;
       action?: FieldReportAction;
       comment?: string;
+      /** A duplicate merge: the report it went into, as it is after the merge (one change, both reports). */
+      mergedInto?: FieldReport;
     })
   | (EventBase & { kind: 'field_report_withdrawn'; reportId: number })
   | (EventBase & { kind: 'alert_raised'; alert: AlertState })
