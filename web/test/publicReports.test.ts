@@ -64,7 +64,7 @@ describe('the public list of road closures and flooding', () => {
     const first = cards[0];
     expect(first.querySelector('h3')!.textContent!.replace(/\s+/g, ' ').trim()).toBe('緊急 道路通行止め');
     expect(first.querySelector('.report-where')!.textContent!.trim()).toBe('二井宿・確認済み');
-    expect(first.querySelector('.report-when')!.textContent!.replace(/\s+/g, '')).toContain('確認時刻7/813:05（更新7/813:30）');
+    expect(first.querySelector('.report-when')!.textContent!.replace(/\s+/g, '')).toContain('現地確認7/813:05（更新7/813:30）');
     expect(first.querySelector('.report-summary')!.textContent).toBe('県道1号 二井宿付近は通行止め');
     const photo = first.querySelector<HTMLAnchorElement>('.report-photos a')!;
     expect(photo.getAttribute('href')).toBe('/api/reports/8/photos/2');

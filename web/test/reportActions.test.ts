@@ -3,7 +3,7 @@ import type { FieldCrew, ReportHistoryEntry } from '../src/core/api';
 import { setLang } from '../src/core/i18n';
 import type { FieldReport } from '../src/core/live/situationMessages';
 import type { SendResult } from '../src/core/send';
-import { disposeDetailActions, setDetailActionsRole, setReportLookup, useDetailWrites } from '../src/hq/detailActions';
+import { disposeDetailActions, setDetailActionsRole, setReportDirectory, useDetailWrites } from '../src/hq/detailActions';
 import { describeFeature } from '../src/hq/featureDetails';
 import { mountReportActions, type ReportActions, type ReportReads, type ReportWrites } from '../src/hq/reportActions';
 import { report } from './reports';
@@ -48,7 +48,11 @@ function fresh(fields: Partial<FieldReport> = {}): FieldReport {
   });
 }
 
-function mount(r: FieldReport, role = 'hq', options: { reportById?: (id: number) => FieldReport | undefined } = {}) {
+function mount(
+  r: FieldReport,
+  role = 'hq',
+  options: { reportById?: (id: number) => FieldReport | undefined; districtName?: (id: string) => string } = {},
+) {
   view = mountReportActions(r, { writes, reads, ...options });
   view.setRole(role);
   host.append(view.element);
@@ -327,7 +331,7 @@ describe('the photos of a report', () => {
 describe('the history of a report', () => {
   it('lists who changed what, when, from what to what, with the comment, and reads it again on a live update', async () => {
     history = [
-      { at: '2026-07-08T04:01:00+00:00', actor: 'field', action: 'submit', before: {}, after: { status: 'new' } },
+      { at: '2026-07-08T04:01:00+00:00', actor: 'field', action: 'submit', before: {}, after: { status: 'new', districtId: 'takahata-02' } },
       {
         at: '2026-07-08T04:10:00+00:00',
         actor: 'hq',
@@ -339,12 +343,15 @@ describe('the history of a report', () => {
       { at: '2026-07-08T04:20:00+00:00', actor: 'hq', action: 'merge', before: { photos: 2 }, after: { photos: 3, mergedFrom: 43 } },
       { at: '2026-07-08T04:25:00+00:00', actor: 'hq', action: 'photo', before: { photo: 3, public: false }, after: { photo: 3, public: true } },
     ];
-    mount(fresh());
+    mount(fresh(), 'hq', { districtName: (id) => (id === 'takahata-02' ? '二井宿' : id) });
     await settle();
     const items = [...host.querySelectorAll('.history-list > li')];
     const compact = (i: number) => items[i].textContent!.replace(/\s+/g, '');
     expect(items).toHaveLength(4);
     expect(compact(0)).toContain('報告を受信field');
+    // A first value has nothing before it.
+    expect(compact(0)).toContain('状態：新規');
+    expect(compact(0)).toContain('地区：二井宿');
     expect(items[1].textContent).toContain('13:10');
     expect(compact(1)).toContain('状態の変更hq');
     // A field that stayed the same (no reason before or after) is not listed as a change.
@@ -352,7 +359,7 @@ describe('the history of a report', () => {
     expect(items[1].textContent).toContain('コメント：写真で確認');
     expect(compact(2)).toContain('重複の報告をまとめた');
     expect(compact(2)).toContain('写真：2→から3');
-    expect(compact(2)).toContain('まとめ元：（なし）→から#43');
+    expect(compact(2)).toContain('まとめ元：#43');
     expect(compact(3)).toContain('写真の公開設定（写真3）');
     expect(compact(3)).toContain('公開：いいえ→からはい');
     expect(historyAsked).toEqual([40]);
@@ -390,7 +397,7 @@ describe('a report’s details on the HQ page', () => {
     const markup = '<img src=x onerror="window.__xss=1"><b>太字</b>';
     history = [{ at: '2026-07-08T04:10:00+00:00', actor: 'hq', action: 'status', comment: markup, before: { rejectionReason: null }, after: { rejectionReason: markup } }];
     useDetailWrites({ report: writes, reads });
-    setReportLookup(() => undefined);
+    setReportDirectory({ report: () => undefined, districtName: (id) => id });
     const body = describeFeature('reports', {
       report: fresh({ status: 'rejected', description: markup, internalNote: markup, publicSummary: markup, rejectionReason: markup, photos: [] }),
     }).body;

@@ -99,6 +99,7 @@ public sealed class ReportTriageBrowserTests : IAsyncLifetime
         var history = page.Locator("#details-body .history-list");
         await history.Locator($"li:has-text('#{sameRoad}')").First.WaitForAsync();
         Assert.Contains("写真で冠水と通行止めを確認", await history.InnerTextAsync());
+        await history.ScrollIntoViewIfNeededAsync();
         await Screenshot(page, "triage-merged-history-ja");
 
         // Assign the rescue to the field crew.
@@ -135,7 +136,9 @@ public sealed class ReportTriageBrowserTests : IAsyncLifetime
         var images = card.Locator("img");
         Assert.Equal(1, await images.CountAsync());
         Assert.Equal($"/api/reports/{road}/photos/1/thumbnail", await images.First.GetAttributeAsync("src"));
-        Assert.True(await images.First.EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"), "the public thumbnail did not load");
+        // Thumbnails load lazily: in view, it arrives.
+        await card.ScrollIntoViewIfNeededAsync();
+        await residents.WaitForFunctionAsync("() => { const img = document.querySelector('#report-cards img'); return img.complete && img.naturalWidth > 0; }");
         using (var anonymous = _app.Client())
         {
             Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/api/reports/{road}/photos/1")).StatusCode);
@@ -149,8 +152,9 @@ public sealed class ReportTriageBrowserTests : IAsyncLifetime
         Assert.DoesNotContain("field テスト", body);
         Assert.DoesNotContain("写真で冠水と通行止めを確認", body);
         Assert.Equal(0, await residents.Locator($"[data-report-id='{flooding}'], [data-report-id='{sameRoad}'], [data-report-id='{rescue}']").CountAsync());
-        await card.ScrollIntoViewIfNeededAsync();
-        await residents.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("triage-public-360"), FullPage = true });
+        await residents.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("triage-public-360-card") });
+        await residents.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await residents.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("triage-public-360") });
         Assert.Null(await residents.EvaluateAsync<int?>("() => window.__xss ?? null"));
 
         // Resolved: the road is open again, and the report leaves the public view live.

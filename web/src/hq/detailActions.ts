@@ -12,7 +12,7 @@ type Shown = { key: string; view: ReportActions } | { key: string; view: Shelter
 let shown: Shown | null = null;
 let role: string | null = null;
 let writes: { report?: ReportWrites; reads?: ReportReads; update?: UpdateShelter } = {};
-let reportById: (reportId: number) => FieldReport | undefined = () => undefined;
+let directory: ReportDirectory = { report: () => undefined, districtName: (id) => id };
 
 /** The signed-in role (from /api/me): only `hq` gets the forms; until it is known, nobody does. */
 export function setDetailActionsRole(next: string | null): void {
@@ -25,9 +25,14 @@ export function useDetailWrites(next: { report?: ReportWrites; reads?: ReportRea
   writes = next;
 }
 
-/** Where a report's form finds another report (the one a duplicate goes into): the live situation. */
-export function setReportLookup(lookup: (reportId: number) => FieldReport | undefined): void {
-  reportById = lookup;
+/** What a report's details look up: another report (the one a duplicate goes into), a district's name. */
+export interface ReportDirectory {
+  report(reportId: number): FieldReport | undefined;
+  districtName(districtId: string): string;
+}
+
+export function setReportDirectory(next: ReportDirectory): void {
+  directory = next;
 }
 
 /** Drops the kept form (the panel shows something else). */
@@ -60,7 +65,9 @@ export function reportActionsFor(report: FieldReport): HTMLElement {
   const key = `report:${report.reportId}`;
   if (shown?.key !== key) {
     disposeDetailActions();
-    const view = mountReportActions(report, { writes: writes.report, reads: writes.reads, reportById: (id) => reportById(id) });
+    const view = mountReportActions(report, { writes: writes.report, reads: writes.reads, reportById: (id) => directory.report(id),
+      districtName: (id) => directory.districtName(id),
+    });
     shown = { key, view };
     view.setRole(role);
   } else {

@@ -30,7 +30,7 @@ import { mountDistrictLevels, type DistrictLevels } from './districtLevels';
 import { mountGaugeOverview, toStationRef } from './gaugeOverview';
 import { mountLayerSwitcher } from './layerSwitcher';
 import { mountLegend } from './legend';
-import { setDetailActionsRole, setReportLookup } from './detailActions';
+import { setDetailActionsRole, setReportDirectory } from './detailActions';
 import { mountTriageQueue } from './triageQueue';
 import { mountShelterList, type ShelterList } from './shelterList';
 
@@ -120,7 +120,7 @@ async function start(): Promise<void> {
     }),
   );
   details = panel;
-  setReportLookup((reportId) => situation.reports.get(reportId));
+  setReportDirectory({ report: (reportId) => situation.reports.get(reportId), districtName: names.district });
   const triage = mountTriageQueue(
     byId('triage-queue'),
     situation,

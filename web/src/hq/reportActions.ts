@@ -74,6 +74,8 @@ export interface ReportActionsOptions {
   reads?: ReportReads;
   /** Another report the situation holds, to name the one a duplicate goes into. */
   reportById?: (reportId: number) => FieldReport | undefined;
+  /** A district's name, for the history. */
+  districtName?: (districtId: string) => string;
 }
 
 export interface ReportActions extends Mounted {
@@ -107,7 +109,7 @@ export function mountReportActions(initial: FieldReport, options: ReportActionsO
   const focusAfterRender = (selector: string) => queueMicrotask(() => element.querySelector<HTMLElement>(selector)?.focus());
 
   const photos: ReportPhotos = mountReportPhotos(report, (position, body) => writes.setPhotoPublic(report.reportId, position, body));
-  const history: ReportHistory = mountReportHistory(report.reportId, reads.history);
+  const history: ReportHistory = mountReportHistory(report.reportId, reads.history, options.districtName);
   element.append(forms, photos.element, history.element);
 
   // ── Status ──

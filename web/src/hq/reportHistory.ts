@@ -13,33 +13,42 @@ export interface ReportHistory extends Mounted {
   reload(): void;
 }
 
-/** A field's value as a person reads it. */
-export function historyValue(field: string, value: unknown): string {
+/** A field's value as a person reads it; `districtName` names a district by its id. */
+export function historyValue(field: string, value: unknown, districtName: (id: string) => string = (id) => id): string {
   if (value === null || value === undefined || value === '') return t('history.none');
+  if (field === 'districtId' && typeof value === 'string') return districtName(value);
   if (field === 'status' && typeof value === 'string') return tOr(`reportStatus.${value}`, value);
   if (field === 'severity' && typeof value === 'string') return tOr(`reportSeverity.${value}`, value);
   if (field === 'category' && typeof value === 'string') return tOr(`reportCategory.${value}`, value);
   if ((field === 'duplicateOf' || field === 'mergedFrom' || field === 'reportId') && typeof value === 'number') return `#${value}`;
   if (typeof value === 'boolean') return t(value ? 'history.yes' : 'history.no');
-  if (Array.isArray(value)) return value.map((v) => historyValue(field, v)).join(t('listSeparator'));
+  if (Array.isArray(value)) return value.map((v) => historyValue(field, v, districtName)).join(t('listSeparator'));
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
 
-/** The fields an entry changed, in the order the server gave them (after's keys, then any only in before). */
-export function changedFields(entry: ReportHistoryEntry): Array<{ field: string; before: unknown; after: unknown }> {
+/**
+ * The fields an entry changed, in the order the server gave them (after's keys, then any only in before). `had` is
+ * false for a field the entry has no earlier value of (a report's first values, a merge's source): only its value
+ * after is worth showing.
+ */
+export function changedFields(entry: ReportHistoryEntry): Array<{ field: string; had: boolean; before: unknown; after: unknown }> {
   const before = entry.before ?? {};
   const after = entry.after ?? {};
   const keys = [...new Set([...Object.keys(after), ...Object.keys(before)])];
   return (
     keys
-      .map((field) => ({ field, before: before[field], after: after[field] }))
+      .map((field) => ({ field, had: field in before, before: before[field], after: after[field] }))
       // What stayed the same is context, not a change (a photo's number, a reason that was and stays empty).
       .filter((c) => JSON.stringify(c.before ?? null) !== JSON.stringify(c.after ?? null))
   );
 }
 
-export function mountReportHistory(reportId: number, read: (reportId: number) => Promise<ReportHistoryEntry[]>): ReportHistory {
+export function mountReportHistory(
+  reportId: number,
+  read: (reportId: number) => Promise<ReportHistoryEntry[]>,
+  districtName?: (districtId: string) => string,
+): ReportHistory {
   const element = document.createElement('section');
   element.className = 'report-history';
   let entries: ReportHistoryEntry[] | null = null;
@@ -59,9 +68,10 @@ export function mountReportHistory(reportId: number, read: (reportId: number) =>
       ? html`<ul class="history-changes">
           ${changedFields(e).map(
             (c) => html`<li>
-              <span class="history-field">${tOr(`history.field.${c.field}`, c.field)}</span>：${historyValue(c.field, c.before)}
-              <span aria-hidden="true">→</span><span class="visually-hidden">${t('history.to')}</span>
-              ${historyValue(c.field, c.after)}
+              <span class="history-field">${tOr(`history.field.${c.field}`, c.field)}</span>：${c.had
+                ? html`${historyValue(c.field, c.before, districtName)}
+                    <span aria-hidden="true">→</span><span class="visually-hidden">${t('history.to')}</span> `
+                : nothing}${historyValue(c.field, c.after, districtName)}
             </li>`,
           )}
         </ul>`

@@ -82,15 +82,16 @@ export function mountTriageQueue(
         <span class="severity-badge" data-severity=${report.severity}>${t(`reportSeverity.${report.severity}`)}</span>
         <span class="triage-main">
           <span class="triage-title">${reportTitle(report)}</span>
-          <span class="triage-meta">
-            ${districtName(report.districtId)}${t('listSeparator')}<span class="triage-status">${t(`reportStatus.${report.status}`)}</span>
-            ${report.photos.length > 0 ? html`${t('listSeparator')}${t('triage.photos', { n: report.photos.length })}` : nothing}
-          </span>
-          <span class="triage-meta">
-            <time datetime=${arrived}>${hhmm(arrived)}</time>
-            ${isClosed(report.status) ? nothing : html`（${waited(arrived, now)}）`}
-            ${report.assignedTo ? html`${t('listSeparator')}${t('triage.assigned', { who: report.assignedToName ?? report.assignedTo })}` : nothing}
-          </span>
+          <span class="triage-meta"
+            >${districtName(report.districtId)}${t('listSeparator')}<span class="triage-status">${t(`reportStatus.${report.status}`)}</span
+            >${report.photos.length > 0 ? `${t('listSeparator')}${t('triage.photos', { n: report.photos.length })}` : nothing}</span
+          >
+          <span class="triage-meta"
+            ><time datetime=${arrived}>${hhmm(arrived)}</time
+            >${isClosed(report.status) ? nothing : t('triage.waited', { time: waited(arrived, now) })}${report.assignedTo
+              ? `${t('listSeparator')}${t('triage.assigned', { who: report.assignedToName ?? report.assignedTo })}`
+              : nothing}</span
+          >
         </span>
       </button>
     </li>`;

@@ -36,7 +36,7 @@ const ja = {
   reportsShown: '{n}件',
   noPublicReports: '現在、町が確認した通行止め・冠水の情報はありません。',
   reportNoDistrict: '町境の付近',
-  reportObserved: '確認時刻',
+  reportObserved: '現地確認',
   reportUpdated: '更新',
   reportPhotos: '写真',
   reportPhotoAlt: '{title} の写真{n}',
