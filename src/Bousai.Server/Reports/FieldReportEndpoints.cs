@@ -459,7 +459,7 @@ public static partial class FieldReportEndpoints
             return Problems.NotFound("No such photo", $"There is no photo {position} of report {reportId} to show.");
         }
 
-        var etag = $"\"{photo.Hash}\"";
+        var etag = thumbnail ? $"\"{photo.Hash}.thumbnail\"" : $"\"{photo.Hash}\"";
         // The bytes at a position never change; whether residents may see them can, so a shared cache keeps them briefly.
         var cacheControl = staff ? "private, max-age=86400" : "public, max-age=60";
         http.Response.Headers.ETag = etag;

@@ -225,8 +225,8 @@ public static class FieldReportStore
 
         await using var update = new NpgsqlCommand(
             """
-            UPDATE field_reports SET status = 'duplicate', duplicate_of = $2, updated_at = $3 WHERE id = $1;
-            UPDATE field_reports SET updated_at = $3 WHERE id = $2;
+            WITH duplicate AS (UPDATE field_reports SET status = 'duplicate', duplicate_of = $2, updated_at = $3 WHERE id = $1)
+            UPDATE field_reports SET updated_at = $3 WHERE id = $2
             """, change.Connection, change.Transaction);
         update.Parameters.AddWithValue(reportId);
         update.Parameters.AddWithValue(targetId);
@@ -279,8 +279,8 @@ public static class FieldReportStore
     {
         await using var update = new NpgsqlCommand(
             """
-            UPDATE field_report_photos SET public = $3 WHERE report_id = $1 AND position = $2;
-            UPDATE field_reports SET updated_at = $4 WHERE id = $1;
+            WITH photo AS (UPDATE field_report_photos SET public = $3 WHERE report_id = $1 AND position = $2)
+            UPDATE field_reports SET updated_at = $4 WHERE id = $1
             """, change.Connection, change.Transaction);
         update.Parameters.AddWithValue(reportId);
         update.Parameters.AddWithValue((short)position);

@@ -101,6 +101,6 @@ public sealed class SituationChangeCommitTests : IAsyncLifetime
         }
 
         var refusal = await Assert.ThrowsAsync<InvalidDataException>(() => SituationEventLog.ReadAfterAsync(_db, 0, 10, CancellationToken.None));
-        Assert.Contains("payload version 2", refusal.Message);
+        Assert.Contains($"payload version {SituationEventLog.PayloadVersion + 1}", refusal.Message);
     }
 }

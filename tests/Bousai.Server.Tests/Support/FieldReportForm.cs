@@ -23,11 +23,17 @@ public static class FieldReportForm
         ["accuracyMetres"] = 35.0,
     };
 
+    /// <summary>JSON.stringify leaves Japanese as it is (System.Text.Json would write \uXXXX, six characters each).</summary>
+    private static readonly JsonSerializerOptions AsBrowsersWrite = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The "report" part's text.</summary>
+    public static string Json(IReadOnlyDictionary<string, object?> report) => JsonSerializer.Serialize(report, AsBrowsersWrite);
+
     public static MultipartFormDataContent Content(IReadOnlyDictionary<string, object?> report, params PhotoPart[] photos)
     {
         var form = new MultipartFormDataContent
         {
-            { new StringContent(JsonSerializer.Serialize(report), System.Text.Encoding.UTF8), "report" },
+            { new StringContent(Json(report), System.Text.Encoding.UTF8), "report" },
         };
         foreach (var photo in photos)
         {
