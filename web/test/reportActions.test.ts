@@ -116,6 +116,11 @@ describe('the status form of a report', () => {
     const offered = [...host.querySelectorAll<HTMLInputElement>('#report-form-40-status [name="status"]')].map((i) => i.value);
     expect(offered).toEqual(['in_progress', 'resolved', 'rejected', 'new']);
     expect(q<HTMLTextAreaElement>('#report-form-40-status [name="comment"]').value).toBe('');
+
+    // The panel repaints on a change of language: what was done is said in the new one.
+    setLang('en');
+    view!.show(fresh({ status: 'verified', updatedAt: '2026-07-08T04:10:00+00:00' }));
+    expect(q('#report-form-40-status .form-done').textContent).toContain('Field report #40 is now “Verified”.');
   });
 
   it('will not reject without a reason, and sends the reason once given', async () => {

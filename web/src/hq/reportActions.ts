@@ -91,7 +91,8 @@ interface FormState {
   errors: FieldErrors;
   failure: SendFailure | null;
   sending: boolean;
-  done: string | null;
+  /** What the form says once done, in the page's language at the time it is shown. */
+  done: (() => string) | null;
 }
 
 const idle = (): FormState => ({ errors: {}, failure: null, sending: false, done: null });
@@ -146,7 +147,7 @@ export function mountReportActions(initial: FieldReport, options: ReportActionsO
     formId: string,
     fields: readonly string[],
     request: () => Promise<SendResult<unknown>>,
-    onDone: () => string,
+    onDone: () => () => string,
     onFailure: () => void = () => undefined,
   ) => {
     state.sending = true;
@@ -201,7 +202,7 @@ export function mountReportActions(initial: FieldReport, options: ReportActionsO
     if (to === 'rejected') body.reason = move.reason!.trim();
     void run(moveState, formId, moveFields, () => writes.move(report.reportId, body), () => {
       move = {};
-      return t('reportForm.moved', { id: report.reportId, status: t(`reportStatus.${to}`) });
+      return () => t('reportForm.moved', { id: report.reportId, status: t(`reportStatus.${to}`) });
     });
   };
 
@@ -233,7 +234,7 @@ export function mountReportActions(initial: FieldReport, options: ReportActionsO
       () => writes.markDuplicate(report.reportId, body),
       () => {
         duplicate = {};
-        return t('reportForm.merged', { id: report.reportId, target });
+        return () => t('reportForm.merged', { id: report.reportId, target });
       },
       // A refusal goes back to the form, with the number still there to correct.
       () => (duplicate = { ...duplicate, confirming: undefined }),
@@ -251,7 +252,8 @@ export function mountReportActions(initial: FieldReport, options: ReportActionsO
     const body: Assignment = { assignee: to === '' ? null : to, comment: optional(assignment.comment) };
     void run(assignmentState, formId, assignmentFields, () => writes.assign(report.reportId, body), () => {
       assignment = {};
-      return to === '' ? t('reportForm.unassigned', { id: report.reportId }) : t('reportForm.assigned', { id: report.reportId, who: crewName(to) });
+      const who = crewName(to);
+      return () => (to === '' ? t('reportForm.unassigned', { id: report.reportId }) : t('reportForm.assigned', { id: report.reportId, who }));
     });
   };
 
@@ -282,7 +284,7 @@ export function mountReportActions(initial: FieldReport, options: ReportActionsO
     }
     void run(notesState, formId, notesFields, () => writes.saveNotes(report.reportId, body), () => {
       notes = {};
-      return t('reportForm.notesSaved', { id: report.reportId });
+      return () => t('reportForm.notesSaved', { id: report.reportId });
     });
   };
 
@@ -302,7 +304,7 @@ export function mountReportActions(initial: FieldReport, options: ReportActionsO
     ${fieldError(formId, 'comment', errors)}
   `;
 
-  const done = (state: FormState) => (state.done ? html`<p class="form-done" role="status">${state.done}</p>` : nothing);
+  const done = (state: FormState) => (state.done ? html`<p class="form-done" role="status">${state.done()}</p>` : nothing);
   const sendButton = (state: FormState, label: string) =>
     html`<button type="submit" class="primary" ?disabled=${state.sending}>${state.sending ? formText('send.sending') : label}</button>`;
 

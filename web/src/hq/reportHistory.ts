@@ -68,7 +68,7 @@ export function mountReportHistory(
       ? html`<ul class="history-changes">
           ${changedFields(e).map(
             (c) => html`<li>
-              <span class="history-field">${tOr(`history.field.${c.field}`, c.field)}</span>：${c.had
+              <span class="history-field">${tOr(`history.field.${c.field}`, c.field)}</span>${t('history.labelEnd')}${c.had
                 ? html`${historyValue(c.field, c.before, districtName)}
                     <span aria-hidden="true">→</span><span class="visually-hidden">${t('history.to')}</span> `
                 : nothing}${historyValue(c.field, c.after, districtName)}
@@ -76,7 +76,7 @@ export function mountReportHistory(
           )}
         </ul>`
       : nothing}
-    ${e.comment ? html`<p class="history-comment">${t('history.comment')}：${e.comment}</p>` : nothing}
+    ${e.comment ? html`<p class="history-comment">${t('history.comment')}${t('history.labelEnd')}${e.comment}</p>` : nothing}
   </li>`;
 
   const paint = () => {
