@@ -51,7 +51,7 @@ export function reportTitle(report: Pick<FieldReport, 'reportId' | 'category'>):
   return t('reportTitle', { id: report.reportId, category: t(`reportCategory.${report.category}`) });
 }
 
-function singleStyle(feature: FeatureLike): Style {
+function singleStyle(feature: FeatureLike): Style | Style[] {
   const report = reportOf(feature);
   if (!report) return new Style();
   const closed = isClosed(report.status);
@@ -63,24 +63,30 @@ function singleStyle(feature: FeatureLike): Style {
     report.status === 'new'
       ? new Stroke({ color: '#1a1a1a', width: 2, lineDash: [3, 2] })
       : new Stroke({ color: '#ffffff', width: emphasised ? 3 : 2 });
-  return new Style({
+  const symbol = new Style({
     image: severityShape(report.severity, radius, new Fill({ color: colors.fill }), stroke),
-    text: emphasised
-      ? label(`${reportTitle(report)}・${t(`reportSeverity.${report.severity}`)}`, {
-          offsetY: -26,
-          backgroundFill: new Fill({ color: 'rgba(255,255,255,0.95)' }),
-          backgroundStroke: new Stroke({ color: colors.fill, width: 1 }),
-          padding: [2, 4, 2, 4],
-        })
-      : new Text({
-          text: t(`reportGlyph.${report.category}`),
-          font: `bold ${closed ? 10 : 12}px system-ui, "Noto Sans CJK JP", sans-serif`,
-          fill: new Fill({ color: colors.text }),
-          // Part of the symbol, inside it.
-          declutterMode: 'none',
-        }),
+    text: new Text({
+      text: t(`reportGlyph.${report.category}`),
+      font: `bold ${closed ? 10 : emphasised ? 14 : 12}px system-ui, "Noto Sans CJK JP", sans-serif`,
+      fill: new Fill({ color: colors.text }),
+      // Part of the symbol, inside it.
+      declutterMode: 'none',
+    }),
     zIndex: emphasised ? 3 : closed ? 0 : 1 + reportSeverityZ(report.severity),
   });
+  if (!emphasised) return symbol;
+  return [
+    symbol,
+    new Style({
+      text: label(`${reportTitle(report)}・${t(`reportSeverity.${report.severity}`)}`, {
+        offsetY: -(radius + 16),
+        backgroundFill: new Fill({ color: 'rgba(255,255,255,0.95)' }),
+        backgroundStroke: new Stroke({ color: colors.fill, width: 1 }),
+        padding: [2, 4, 2, 4],
+      }),
+      zIndex: 3,
+    }),
+  ];
 }
 
 function reportSeverityZ(severity: FieldReportSeverity): number {
