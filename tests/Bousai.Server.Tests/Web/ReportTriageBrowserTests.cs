@@ -52,6 +52,7 @@ public sealed class ReportTriageBrowserTests : IAsyncLifetime
         var order = await page.EvaluateAsync<long[]>("() => [...document.querySelectorAll('#report-list [data-report-id]')].map(li => Number(li.dataset.reportId))");
         Assert.Equal([flooding, rescue, road, landslide, sameRoad], order);
         await Screenshot(page, "triage-queue-ja");
+        await page.Locator("#legend-list").ScreenshotAsync(new LocatorScreenshotOptions { Path = Shot("triage-legend-ja") });
 
         // Verify the road closure, with a comment.
         var form = await OpenReportAsync(page, road);
@@ -164,6 +165,9 @@ public sealed class ReportTriageBrowserTests : IAsyncLifetime
         await form("status").GetByRole(AriaRole.Button, new() { Name = "状態を変更する" }).ClickAsync();
         await _chromium.WaitForAsync(residents, $"#report-cards [data-report-id='{road}']", "triage-public", WaitForSelectorState.Detached);
         Assert.Null(await page.EvaluateAsync<int?>("() => window.__xss ?? null"));
+        // Every request of both pages was answered, none refused or failed (markup rendered as HTML would ask for /x).
+        var problems = _chromium.Log.Where(line => line.Contains("HTTP ") || line.Contains("page error") || line.Contains("request failed")).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
     private static string Row(long reportId, string status) => $"#report-list [data-report-id='{reportId}'][data-status='{status}']";
