@@ -52,7 +52,9 @@ public sealed class ReportTriageBrowserTests : IAsyncLifetime
         var order = await page.EvaluateAsync<long[]>("() => [...document.querySelectorAll('#report-list [data-report-id]')].map(li => Number(li.dataset.reportId))");
         Assert.Equal([flooding, rescue, road, landslide, sameRoad], order);
         await Screenshot(page, "triage-queue-ja");
-        await page.Locator("#legend-list").ScreenshotAsync(new LocatorScreenshotOptions { Path = Shot("triage-legend-ja") });
+        await page.EvaluateAsync("() => document.getElementById('legend-list').scrollIntoView({ block: 'start' })");
+        await page.Locator("#sidebar").ScreenshotAsync(new LocatorScreenshotOptions { Path = Shot("triage-legend-ja") });
+        await page.EvaluateAsync("() => document.getElementById('sidebar').scrollTo(0, 0)");
 
         // Verify the road closure, with a comment.
         var form = await OpenReportAsync(page, road);
