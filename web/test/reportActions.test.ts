@@ -185,6 +185,18 @@ describe('the status form of a report', () => {
     expect(host.querySelectorAll('.photo-grid img')).toHaveLength(2);
     expect(host.querySelector('.photo-grid input')).toBeNull();
   });
+
+  it('reads the history for HQ and for the crew that sent the report, not for other staff', async () => {
+    mount(fresh(), 'shelter');
+    view!.setRole('field', 'field2');
+    await settle();
+    expect(historyAsked).toEqual([]);
+    expect(host.querySelector('.report-history')).toBeNull();
+    view!.setRole('field', 'field'); // the reporter
+    await settle();
+    expect(historyAsked).toEqual([40]);
+    expect(host.querySelector('.report-history')).not.toBeNull();
+  });
 });
 
 describe('marking a report a duplicate', () => {

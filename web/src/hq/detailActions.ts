@@ -11,13 +11,16 @@ type Shown = { key: string; view: ReportActions } | { key: string; view: Shelter
 
 let shown: Shown | null = null;
 let role: string | null = null;
+let userName: string | null = null;
 let writes: { report?: ReportWrites; reads?: ReportReads; update?: UpdateShelter } = {};
 let directory: ReportDirectory = { report: () => undefined, districtName: (id) => id };
 
-/** The signed-in role (from /api/me): only `hq` gets the forms; until it is known, nobody does. */
-export function setDetailActionsRole(next: string | null): void {
+/** The signed-in role and account (from /api/me): only `hq` gets the forms; until it is known, nobody does. */
+export function setDetailActionsRole(next: string | null, account: string | null = null): void {
   role = next;
-  shown?.view.setRole(role);
+  userName = account;
+  if (shown?.key.startsWith('report:')) (shown.view as ReportActions).setRole(role, userName);
+  else shown?.view.setRole(role);
 }
 
 /** Replaces the writes and reads (tests). */
@@ -69,7 +72,7 @@ export function reportActionsFor(report: FieldReport): HTMLElement {
       districtName: (id) => directory.districtName(id),
     });
     shown = { key, view };
-    view.setRole(role);
+    view.setRole(role, userName);
   } else {
     (shown.view as ReportActions).show(report);
   }

@@ -75,7 +75,7 @@ const signedIn = showSignedInUser();
 // Only HQ gets the forms: the alerts' actions and the report and shelter forms in the details panel.
 signedIn.then(
   (user) => {
-    setDetailActionsRole(user?.role ?? null);
+    setDetailActionsRole(user?.role ?? null, user?.userName ?? null);
     if (user) alertList.setRole(user.role);
   },
   () => undefined, // without a profile everything stays read-only

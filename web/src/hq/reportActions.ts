@@ -82,8 +82,11 @@ export interface ReportActions extends Mounted {
   readonly element: HTMLElement;
   /** The report as the live channel has it now. */
   show(report: FieldReport): void;
-  /** Role from /api/me: only `hq` triages; other staff see the photos and the history only. */
-  setRole(role: string | null): void;
+  /**
+   * The signed-in account (from /api/me): only `hq` triages; other staff see the photos, and the history only of
+   * their own reports (the server gives it to HQ and the reporter alone).
+   */
+  setRole(role: string | null, userName?: string | null): void;
 }
 
 /** One form's state around its request. */
@@ -110,8 +113,9 @@ export function mountReportActions(initial: FieldReport, options: ReportActionsO
   const focusAfterRender = (selector: string) => queueMicrotask(() => element.querySelector<HTMLElement>(selector)?.focus());
 
   const photos: ReportPhotos = mountReportPhotos(report, (position, body) => writes.setPhotoPublic(report.reportId, position, body));
-  const history: ReportHistory = mountReportHistory(report.reportId, reads.history, options.districtName);
-  element.append(forms, photos.element, history.element);
+  /** Mounted once the account is known to be allowed to read it. */
+  let history: ReportHistory | null = null;
+  element.append(forms, photos.element);
 
   // ── Status ──
   let move: { to?: FieldReportStatus; reason?: string; comment?: string } = {};
@@ -543,7 +547,7 @@ export function mountReportActions(initial: FieldReport, options: ReportActionsO
     if (!canMarkDuplicate(report.status)) duplicate = { ...duplicate, confirming: undefined };
     photos.show(report);
     // Each change is in the history: read it again when the report changed.
-    if (changed) history.reload();
+    if (changed) history?.reload();
     paint();
   };
 
@@ -551,15 +555,24 @@ export function mountReportActions(initial: FieldReport, options: ReportActionsO
   return {
     element,
     show,
-    setRole(next) {
+    setRole(next, userName) {
       role = next;
       photos.setRole(role);
+      const mayReadHistory = role === 'hq' || (!!userName && userName === report.reportedBy);
+      if (mayReadHistory && !history) {
+        history = mountReportHistory(report.reportId, reads.history, options.districtName);
+        element.append(history.element);
+      } else if (!mayReadHistory && history) {
+        history.dispose();
+        history.element.remove();
+        history = null;
+      }
       if (role === 'hq') loadCrews();
       paint();
     },
     dispose() {
       photos.dispose();
-      history.dispose();
+      history?.dispose();
       render(nothing, forms);
       disposed = true;
     },
