@@ -179,11 +179,16 @@ describe('the status form of a report', () => {
     expect(host.querySelector('#report-form-40-assignment')).toBeNull();
   });
 
-  it('is not there for a role other than hq, which sees the photos without switches', () => {
-    mount(fresh(), 'field');
+  it('is not there for a role other than hq: the crew that sent it sees its photos without switches, other staff only the public ones', () => {
+    mount(fresh({ status: 'verified' }), 'field');
+    view!.setRole('field', 'field');
     expect(host.querySelector('form')).toBeNull();
     expect(host.querySelectorAll('.photo-grid img')).toHaveLength(2);
     expect(host.querySelector('.photo-grid input')).toBeNull();
+    view!.setRole('shelter', 'shelter');
+    expect([...host.querySelectorAll<HTMLImageElement>('.photo-grid img')].map((i) => i.getAttribute('src'))).toEqual([
+      '/api/reports/40/photos/2/thumbnail',
+    ]);
   });
 
   it('reads the history for HQ and for the crew that sent the report, not for other staff', async () => {

@@ -557,7 +557,7 @@ export function mountReportActions(initial: FieldReport, options: ReportActionsO
     show,
     setRole(next, userName) {
       role = next;
-      photos.setRole(role);
+      photos.setRole(role, userName);
       const mayReadHistory = role === 'hq' || (!!userName && userName === report.reportedBy);
       if (mayReadHistory && !history) {
         history = mountReportHistory(report.reportId, reads.history, options.districtName);

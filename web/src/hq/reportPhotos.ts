@@ -15,8 +15,11 @@ export type SetPhotoPublic = (position: number, body: { public: boolean }) => Pr
 export interface ReportPhotos extends Mounted {
   readonly element: HTMLElement;
   show(report: FieldReport): void;
-  /** Only `hq` gets the switches. */
-  setRole(role: string | null): void;
+  /**
+   * Only `hq` gets the switches. HQ and the report's own crew see every photo; other staff only what residents see
+   * (the server serves them nothing else).
+   */
+  setRole(role: string | null, userName?: string | null): void;
 }
 
 export function mountReportPhotos(initial: FieldReport, setPublic: SetPhotoPublic): ReportPhotos {
@@ -24,6 +27,7 @@ export function mountReportPhotos(initial: FieldReport, setPublic: SetPhotoPubli
   element.className = 'report-photos';
   let report = initial;
   let role: string | null = null;
+  let userName: string | null = null;
   let disposed = false;
   /** Positions whose switch is being sent, with the value asked for. */
   const sending = new Map<number, boolean>();
@@ -48,7 +52,10 @@ export function mountReportPhotos(initial: FieldReport, setPublic: SetPhotoPubli
 
   const paint = () => {
     if (disposed) return;
-    const photos = [...report.photos].sort((a, b) => a.position - b.position);
+    const seesAll = role === 'hq' || (!!userName && userName === report.reportedBy);
+    const photos = report.photos
+      .filter((p) => seesAll || (p.public && isPublicReport(report)))
+      .sort((a, b) => a.position - b.position);
     const headingId = `report-photos-${report.reportId}`;
     render(
       photos.length === 0
@@ -95,8 +102,9 @@ export function mountReportPhotos(initial: FieldReport, setPublic: SetPhotoPubli
       report = next;
       paint();
     },
-    setRole(next) {
+    setRole(next, account) {
       role = next;
+      userName = account ?? null;
       paint();
     },
     dispose() {
