@@ -265,6 +265,35 @@ public sealed class FieldReportSubmissionTests(KestrelApp fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_body_larger_than_four_10_MB_photos_is_refused_with_413_and_nothing_is_stored()
+    {
+        using var client = await App.SignedInClientAsync("field");
+        var padding = new byte[9 * 1024 * 1024];
+        var photos = Enumerable.Range(0, 5).Select(i => new PhotoPart([.. FieldReportForm.Jpeg(300 + i, 200), .. padding])).ToArray();
+        var before = await ReportCounts.OfAsync(App.Database);
+
+        // Expect: 100-continue, so the answer comes before the body is sent (otherwise the server closes the connection mid-upload).
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/reports") { Content = FieldReportForm.Content(FieldReportForm.Report(), photos) };
+        request.Headers.ExpectContinue = true;
+
+        await AssertRefusedAsync(await client.SendAsync(request), HttpStatusCode.RequestEntityTooLarge, before);
+    }
+
+    [Fact]
+    public async Task The_same_photo_in_two_reports_is_stored_once()
+    {
+        using var client = await App.SignedInClientAsync("field");
+        var photo = new PhotoPart(FieldReportForm.Jpeg(720, 540));
+        var before = await ReportCounts.OfAsync(App.Database);
+
+        await CreatedAsync(await client.PostReportAsync(FieldReportForm.Report(), photo));
+        await CreatedAsync(await client.PostReportAsync(FieldReportForm.Report(), photo));
+
+        var after = await ReportCounts.OfAsync(App.Database);
+        Assert.Equal((before.Reports + 2, before.PhotoLinks + 2, before.PhotoContents + 1), (after.Reports, after.PhotoLinks, after.PhotoContents));
+    }
+
+    [Fact]
     public async Task Files_under_another_part_name_are_refused()
     {
         using var client = await App.SignedInClientAsync("field");
@@ -326,8 +355,8 @@ public sealed class FieldReportSubmissionTests(KestrelApp fixture) : IClassFixtu
         using var escapedNul = new MultipartFormDataContent { { new StringContent(valid.Replace("\"description\":\"", "\"description\":\"\\u0000")), "report" } };
         using var surrogate = new MultipartFormDataContent { { new StringContent(valid.Replace("\"description\":\"", "\"description\":\"\\ud800")), "report" } };
 
-        var nul = await AssertRefusedAsync(await client.PostAsync("/api/reports", rawNul), HttpStatusCode.BadRequest, before);
-        Assert.Contains("NUL", nul.ToJsonString());
+        var nul = await AssertRefusedAsync(await client.PostAsync("/api/reports", rawNul), HttpStatusCode.BadRequest, before, "report");
+        Assert.Contains("NUL", nul["errors"]!["report"]![0]!.GetValue<string>());
         await AssertRefusedAsync(await client.PostAsync("/api/reports", escapedNul), HttpStatusCode.BadRequest, before, "description");
         await AssertRefusedAsync(await client.PostAsync("/api/reports", surrogate), HttpStatusCode.BadRequest, before, "description");
     }

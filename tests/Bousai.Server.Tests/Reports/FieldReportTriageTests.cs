@@ -263,4 +263,29 @@ public sealed class FieldReportTriageTests(BousaiApp app) : IClassFixture<Bousai
         Assert.False(history[2]!["after"]!.AsObject().ContainsKey("publicSummary"));
         Assert.True(history[3]!["after"]!["public"]!.GetValue<bool>());
     }
+
+    [Fact]
+    public async Task The_staff_snapshot_keeps_open_reports_and_those_closed_in_the_last_day()
+    {
+        using var field = await app.SignedInClientAsync("field");
+        using var hq = await app.SignedInClientAsync("hq");
+        var oldOpen = await SubmitAsync(field);
+        var closedLongAgo = await SubmitAsync(field);
+        var closedToday = await SubmitAsync(field);
+        foreach (var id in new[] { closedLongAgo, closedToday })
+        {
+            await OkAsync(await hq.PostAsJsonAsync($"/api/reports/{id}/status", new { status = "rejected", reason = "訓練の誤送信" }));
+        }
+
+        await app.Database.ScalarAsync<object>(
+            $"UPDATE field_reports SET updated_at = now() - interval '25 hours' WHERE id IN ({oldOpen}, {closedLongAgo})");
+
+        var snapshot = await app.Services.GetRequiredService<Bousai.Server.Live.SituationSnapshots>().LoadAsync(Bousai.Server.Live.Audience.Staff,
+            CancellationToken.None);
+
+        var ids = snapshot.Reports.Select(r => r.ReportId).ToList();
+        Assert.Contains(oldOpen, ids);
+        Assert.Contains(closedToday, ids);
+        Assert.DoesNotContain(closedLongAgo, ids);
+    }
 }
