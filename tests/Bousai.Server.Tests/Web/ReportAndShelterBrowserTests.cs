@@ -69,6 +69,8 @@ public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
         await status.GetByRole(AriaRole.Radio, new LocatorGetByRoleOptions { Name = "対応中にする", Exact = true }).CheckAsync();
         await status.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "状態を変更する" }).ClickAsync();
         await _chromium.WaitForAsync(second, $"{item}[data-status='in_progress']", "report-second");
+        // The live event may reach the second page before the server's answer reaches this one.
+        await _chromium.WaitForAsync(page, $"#report-form-{reportId}-status .form-done", "report-form");
         Assert.Contains($"現地報告 #{reportId} を「対応中」にしました。", await status.InnerTextAsync());
 
         Assert.Equal("in_progress:消防団へ連絡済み。迂回路を案内中", await _app.Database.ScalarAsync<string>(

@@ -81,7 +81,7 @@ public sealed class ReportTriageBrowserTests : IAsyncLifetime
         Assert.Equal("new", await StatusAsync(landslide));
         await form("status").GetByLabel("却下の理由（必須）").FillAsync("訓練の報告で実際の被害ではない");
         await form("status").GetByRole(AriaRole.Button, new() { Name = "状態を変更する" }).ClickAsync();
-        await _chromium.WaitForAsync(page, $"#report-form-{landslide}-status .form-done, #details-body .form-done", "triage");
+        await _chromium.WaitForAsync(page, $"#report-form-{landslide}-status .form-done", "triage");
         // The queue shows open reports: the rejected one leaves it.
         await _chromium.WaitForAsync(page, $"#report-list [data-report-id='{landslide}']", "triage", WaitForSelectorState.Detached);
         Assert.Equal("rejected:訓練の報告で実際の被害ではない", await _app.Database.ScalarAsync<string>(
@@ -110,7 +110,7 @@ public sealed class ReportTriageBrowserTests : IAsyncLifetime
         await form("assignment").GetByLabel("担当する現地班").SelectOptionAsync("field");
         await form("assignment").GetByRole(AriaRole.Button, new() { Name = "担当を設定する" }).ClickAsync();
         await _chromium.WaitForAsync(page, $"#report-form-{rescue}-assignment .form-done", "triage");
-        Assert.Contains("担当：field テスト", await page.Locator($"#report-list [data-report-id='{rescue}']").InnerTextAsync());
+        await _chromium.WaitForAsync(page, $"#report-list [data-report-id='{rescue}']:has-text('担当：field テスト')", "triage");
         Assert.Equal("field", await _app.Database.ScalarAsync<string>(
             $"SELECT u.user_name FROM field_reports r JOIN users u ON u.id = r.assigned_to WHERE r.id = {rescue}"));
         Assert.True(await _app.Database.ScalarAsync<long>(
