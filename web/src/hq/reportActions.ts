@@ -119,7 +119,7 @@ export function mountReportActions(initial: FieldReport, options: ReportActionsO
 
   // ── Status ──
   let move: { to?: FieldReportStatus; reason?: string; comment?: string } = {};
-  let moveState = idle();
+  const moveState = idle();
   const moves = () => statusMoves(report.status);
   const chosen = () => (move.to && moves().includes(move.to) ? move.to : undefined);
   const moveFields = ['status', 'reason', 'comment'] as const;
@@ -131,7 +131,7 @@ export function mountReportActions(initial: FieldReport, options: ReportActionsO
 
   // ── Assignment ──
   let assignment: { to?: string; comment?: string } = {};
-  let assignmentState = idle();
+  const assignmentState = idle();
   let crewList: FieldCrew[] | null = null;
   let crewsFailed = false;
   const assignee = () => assignment.to ?? report.assignedTo ?? '';
