@@ -30,6 +30,18 @@ describe('the situation store', () => {
     expect(situation.alerts.get(snapshot.alerts[0].alertId)?.acknowledgedAt).toBe(snapshot.alerts[0].acknowledgedAt);
   });
 
+  it('takes a duplicate merge as a change of both reports: the duplicate and the one it went into', () => {
+    const situation = new Situation();
+    situation.load(snapshotMessage().snapshot);
+    const merge = batchEvents('field_report_updated').find((e) => e.mergedInto)!;
+    expect(merge).toBeDefined();
+
+    situation.apply([merge]);
+
+    expect(situation.reports.get(merge.report.reportId)?.status).toBe('duplicate');
+    expect(situation.reports.get(merge.mergedInto!.reportId)).toEqual(merge.mergedInto);
+  });
+
   it('moves on by a batch of every event kind and says what each event changed from', () => {
     const situation = new Situation();
     const snapshot = snapshotMessage().snapshot;

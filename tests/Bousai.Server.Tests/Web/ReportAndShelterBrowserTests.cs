@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Bousai.Server.Tests.Support;
 using Microsoft.Playwright;
 
@@ -28,24 +27,17 @@ public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
     public async Task HQ_verifies_a_report_and_sets_it_in_progress_with_a_note_and_a_second_HQ_page_sees_it_live()
     {
         using var field = await _app.SignedInClientAsync("field");
-        var sent = FieldReportForm.Report(category: "road_blocked", description: "県道の冠水で通行止め");
-        sent["longitude"] = 140.2012;
-        sent["latitude"] = 38.0105;
-        var posted = await field.PostReportAsync(sent);
-        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
-        var reportId = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reportId").GetInt64();
+        var reportId = await field.SubmitReportAsync("road_blocked", "serious", "県道の冠水で通行止め", 140.2012, 38.0105);
 
         var page = await SignedInHqPageAsync("report-form", 1366, 768);
         var second = await SignedInHqPageAsync("report-second", 1366, 768);
         var item = $"#report-list [data-report-id='{reportId}']";
-        await _chromium.WaitForAsync(second, $"{item}[data-verified='false'][data-status='new']", "report-second");
+        await _chromium.WaitForAsync(second, $"{item}[data-status='new']", "report-second");
 
         await page.Locator($"{item} button").ClickAsync();
-        var form = page.Locator($"#report-form-{reportId}");
-        await form.WaitForAsync();
-        await form.GetByLabel("確認済みにする（公開地図に表示されます）").CheckAsync();
-        await form.GetByRole(AriaRole.Radio, new LocatorGetByRoleOptions { Name = "対応中", Exact = true }).CheckAsync();
-        await form.GetByLabel("内部メモ").FillAsync("消防団へ連絡済み。迂回路を案内中");
+        var notes = page.Locator($"#report-form-{reportId}-notes");
+        await notes.WaitForAsync();
+        await notes.GetByLabel("内部メモ").FillAsync("消防団へ連絡済み。迂回路を案内中");
 
         // A live event while the note is being typed rebuilds the details panel: the text and the focus stay.
         using (var shelterStaff = await _app.SignedInClientAsync("shelter"))
@@ -56,28 +48,41 @@ public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
 
         await _chromium.WaitForAsync(page, "#shelter-list [data-shelter-id='takahata-shelter-09'][data-crowding='available']", "report-form");
         Assert.Equal("internalNote", await page.EvaluateAsync<string>("() => document.activeElement.name"));
-        Assert.Equal("消防団へ連絡済み。迂回路を案内中", await form.GetByLabel("内部メモ").InputValueAsync());
-        await ScreenshotDetailsAsync(page, "report-form-ja");
+        Assert.Equal("消防団へ連絡済み。迂回路を案内中", await notes.GetByLabel("内部メモ").InputValueAsync());
+        await ScreenshotDetailsAsync(page, $"#report-form-{reportId}-notes", "report-form-ja");
 
-        // Keyboard only: Tab from the note reaches the save button, with its focus ring visible, and Enter saves.
+        // Keyboard only: Tab from the note past the public summary reaches the save button, with its focus ring
+        // visible, and Enter saves.
+        await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.PressAsync("Tab");
         Assert.Equal("保存する", await page.EvaluateAsync<string>("() => document.activeElement.textContent.trim()"));
         Assert.NotEqual("none", await page.EvaluateAsync<string>("() => getComputedStyle(document.activeElement).outlineStyle"));
         await page.Keyboard.PressAsync("Enter");
-        await _chromium.WaitForAsync(page, $"#report-form-{reportId} .form-done", "report-form");
-        Assert.Contains($"現地報告 #{reportId} を更新しました。", await form.InnerTextAsync());
+        await _chromium.WaitForAsync(page, $"#report-form-{reportId}-notes .form-done", "report-form");
+        Assert.Contains($"現地報告 #{reportId} のメモと要約を保存しました。", await notes.InnerTextAsync());
 
-        await _chromium.WaitForAsync(second, $"{item}[data-verified='true'][data-status='in_progress']", "report-second");
-        Assert.Equal("in_progress:True:消防団へ連絡済み。迂回路を案内中", await _app.Database.ScalarAsync<string>(
-            $"SELECT status || ':' || CASE WHEN status IN ('verified', 'in_progress') THEN 'True' ELSE 'False' END || ':' || internal_note FROM field_reports WHERE id = {reportId}"));
-        Assert.Equal(1L, await _app.Database.ScalarAsync<long>(
-            $"SELECT count(*) FROM audit_log WHERE action = 'report.triage' AND entity_id = '{reportId}' AND actor = 'hq'"));
+        // Verified, then in progress: each a move of its own, seen live on the second page.
+        var status = page.Locator($"#report-form-{reportId}-status");
+        await status.GetByRole(AriaRole.Radio, new LocatorGetByRoleOptions { Name = "確認済みにする", Exact = true }).CheckAsync();
+        await status.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "状態を変更する" }).ClickAsync();
+        await _chromium.WaitForAsync(second, $"{item}[data-status='verified']", "report-second");
+        await status.GetByRole(AriaRole.Radio, new LocatorGetByRoleOptions { Name = "対応中にする", Exact = true }).CheckAsync();
+        await status.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "状態を変更する" }).ClickAsync();
+        await _chromium.WaitForAsync(second, $"{item}[data-status='in_progress']", "report-second");
+        // The live event may reach the second page before the server's answer reaches this one.
+        await _chromium.WaitForAsync(page, $"#report-form-{reportId}-status .form-done", "report-form");
+        Assert.Contains($"現地報告 #{reportId} を「対応中」にしました。", await status.InnerTextAsync());
+
+        Assert.Equal("in_progress:消防団へ連絡済み。迂回路を案内中", await _app.Database.ScalarAsync<string>(
+            $"SELECT status || ':' || internal_note FROM field_reports WHERE id = {reportId}"));
+        Assert.Equal(3L, await _app.Database.ScalarAsync<long>(
+            $"SELECT count(*) FROM audit_log WHERE entity = 'field_report' AND entity_id = '{reportId}' AND actor = 'hq'"));
 
         await page.Locator("#language-switch button[data-lang='en']").ClickAsync();
-        await form.GetByLabel("Internal note").WaitForAsync();
-        await ScreenshotDetailsAsync(page, "report-form-en");
+        await notes.GetByLabel("Internal note").WaitForAsync();
+        await ScreenshotDetailsAsync(page, $"#report-form-{reportId}-notes", "report-form-en");
         await page.SetViewportSizeAsync(360, 740);
-        await ScreenshotDetailsAsync(page, "report-form-en-360");
+        await ScreenshotDetailsAsync(page, $"#report-form-{reportId}-notes", "report-form-en-360");
     }
 
     [Fact]
@@ -98,7 +103,7 @@ public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
         await form.GetByRole(AriaRole.Radio, new LocatorGetByRoleOptions { Name = "開設", Exact = true }).CheckAsync();
         await form.GetByLabel("避難者数（人）").FillAsync("37");
         await form.GetByLabel("備考", new LocatorGetByLabelOptions { Exact = true }).FillAsync("内部メモ：発電機あり");
-        await ScreenshotDetailsAsync(page, "shelter-form-ja");
+        await ScreenshotDetailsAsync(page, $"#shelter-form-{shelter}", "shelter-form-ja");
         await form.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "送信する" }).ClickAsync();
         await _chromium.WaitForAsync(page, $"#shelter-form-{shelter} .form-done", "shelter-form");
 
@@ -114,33 +119,32 @@ public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
         await confirm.WaitForAsync();
         Assert.StartsWith("避難所「", await confirm.InnerTextAsync());
         Assert.Equal("open:37:内部メモ：発電機あり:hq", await ShelterRowAsync(shelter));
-        await ScreenshotDetailsAsync(page, "shelter-close-confirm-ja");
+        await ScreenshotDetailsAsync(page, $"#shelter-form-{shelter}", "shelter-close-confirm-ja");
 
         await page.Locator("#language-switch button[data-lang='en']").ClickAsync();
         await page.Locator($"#shelter-form-{shelter}").GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Close it" }).ClickAsync();
         await _chromium.WaitForAsync(page, $"#shelter-form-{shelter} .form-done", "shelter-form");
         await _chromium.WaitForAsync(residents, $"[data-shelter-id='{shelter}'][data-crowding='closed']", "shelter-public");
         Assert.StartsWith("closed:", await ShelterRowAsync(shelter));
-        await ScreenshotDetailsAsync(page, "shelter-form-en");
+        await ScreenshotDetailsAsync(page, $"#shelter-form-{shelter}", "shelter-form-en");
         await page.SetViewportSizeAsync(360, 740);
-        await ScreenshotDetailsAsync(page, "shelter-form-en-360");
+        await ScreenshotDetailsAsync(page, $"#shelter-form-{shelter}", "shelter-form-en-360");
     }
 
     [Fact]
     public async Task Staff_other_than_HQ_see_a_shelter_and_a_report_without_the_forms()
     {
         using var field = await _app.SignedInClientAsync("field");
-        var sent = FieldReportForm.Report(description: "田んぼが冠水");
-        sent["longitude"] = 140.2012;
-        sent["latitude"] = 38.0105;
-        var posted = await field.PostReportAsync(sent);
-        var reportId = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reportId").GetInt64();
+        var reportId = await field.SubmitReportAsync("flooding", "minor", "田んぼが冠水", 140.2012, 38.0105, photos: 1);
         var page = await SignedInPageAsync("field", "field-readonly", 1366, 768);
 
         await _chromium.WaitForAsync(page, $"#report-list [data-report-id='{reportId}']", "field-readonly");
         await page.Locator($"#report-list [data-report-id='{reportId}'] button").ClickAsync();
         await page.Locator("#details-body dl").WaitForAsync();
         Assert.Equal(0, await page.Locator("#details-body form").CountAsync());
+        // Other staff see the photos, without the switch that makes one public.
+        await page.Locator("#details-body .photo-grid img").WaitForAsync();
+        Assert.Equal(0, await page.Locator("#details-body .photo-grid input").CountAsync());
         await page.Locator("#shelter-list [data-shelter-id='takahata-shelter-14'] button").ClickAsync();
         await page.Locator("#details-body dl").WaitForAsync();
         Assert.Equal(0, await page.Locator("#details-body form").CountAsync());
@@ -160,11 +164,11 @@ public sealed class ReportAndShelterBrowserTests : IAsyncLifetime
         return page;
     }
 
-    /// <summary>The details panel scrolled to its form's buttons, and the whole page, as staff see them.</summary>
-    private static async Task ScreenshotDetailsAsync(IPage page, string name)
+    /// <summary>The details panel scrolled to the buttons of <paramref name="form"/>, and the whole page, as staff see them.</summary>
+    private static async Task ScreenshotDetailsAsync(IPage page, string form, string name)
     {
         await page.EvaluateAsync("() => document.fonts.ready");
-        await page.Locator("#details-body .form-actions").ScrollIntoViewIfNeededAsync();
+        await page.Locator($"{form} .form-actions").ScrollIntoViewIfNeededAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, "screenshots", name + "-page.png") });
         await page.Locator("#details").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(Repository.Output, "screenshots", name + ".png") });
     }

@@ -116,3 +116,32 @@ export function fetchDeadLetters(stationId: string | null, limit = 50): Promise<
   const query = stationId ? `stationId=${encodeURIComponent(stationId)}&limit=${limit}` : `limit=${limit}`;
   return getJson<DeadLetter[]>(`/api/dead-letters?${query}`);
 }
+
+// ── Field reports: HQ's reads (writes go through send()) ──
+
+/** One change of a report, from the audit log: the fields it changed, as they were and as they became. */
+export interface ReportHistoryEntry {
+  at: string;
+  /** The account that made the change. */
+  actor: string;
+  action: string;
+  comment?: string | null;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+}
+
+/** An enabled account with the field role: whom HQ can assign a report to. */
+export interface FieldCrew {
+  userName: string;
+  displayName: string;
+}
+
+/** Oldest first. */
+export function fetchReportHistory(reportId: number): Promise<ReportHistoryEntry[]> {
+  return getJson<ReportHistoryEntry[]>(`/api/reports/${reportId}/history`);
+}
+
+export function fetchFieldCrews(): Promise<FieldCrew[]> {
+  return getJson<FieldCrew[]>('/api/field-crews');
+}
+// ── end of field reports ──

@@ -1,12 +1,13 @@
 // The client's hand-written view of the server's messages, held against the types generated from the server's OpenAPI
 // document (http.generated.ts): every field the client reads must exist under that name in the server's schema, so a
 // renamed or removed field fails `tsc` here instead of showing as blank on a page. Type-only: nothing of it ships.
-import type { DeadLetter, MapConfig, SignedInUser, StationOverview, StationSeries } from './api';
+import type { DeadLetter, FieldCrew, MapConfig, ReportHistoryEntry, SignedInUser, StationOverview, StationSeries } from './api';
 import type { components } from './http.generated';
 import type {
   AlertState,
   DistrictEvacuation,
   FieldReport,
+  FieldReportPhoto,
   LocalLandslideEstimate,
   RainTotals,
   ShelterState,
@@ -33,6 +34,9 @@ export type HttpContract = [
   Holds<Conforms<ShelterState, Schemas['ShelterState']>>,
   Holds<Conforms<DistrictEvacuation, Schemas['DistrictEvacuation']>>,
   Holds<Conforms<FieldReport, Schemas['FieldReport']>>,
+  Holds<Conforms<FieldReportPhoto, Schemas['FieldReportPhoto']>>,
+  Holds<Conforms<ReportHistoryEntry, Schemas['FieldReportHistoryEntry']>>,
+  Holds<Conforms<FieldCrew, Schemas['FieldCrew']>>,
   Holds<Conforms<AlertState, Schemas['AlertState']>>,
   Holds<Conforms<StationState, Schemas['StationState']>>,
   Holds<Conforms<RainTotals, Schemas['RainTotals']>>,

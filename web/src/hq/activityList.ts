@@ -223,22 +223,30 @@ function describe(item: Item, names: PlaceNames): { sentence: string; detail?: s
         sentence: t('activity.reportSubmitted', {
           id: r.reportId,
           category: t(`reportCategory.${r.category}`),
-          verified: t(r.verified ? 'reportVerified' : 'reportUnverified'),
+          severity: t(`reportSeverity.${r.severity}`),
         }),
-        detail: joinDetail(shorten(r.description), r.reportedBy),
-        urgent: r.category === 'rescue_needed',
+        detail: joinDetail(shorten(r.description), r.reportedByName ?? r.reportedBy),
+        urgent: r.severity === 'critical' || r.category === 'rescue_needed',
       };
     }
     case 'field_report_updated': {
       const r = event.report;
+      const values = { id: r.reportId, category: t(`reportCategory.${r.category}`), status: t(`reportStatus.${r.status}`) };
+      const sentence =
+        event.action === 'assignment'
+          ? r.assignedTo
+            ? t('activity.reportAssigned', { ...values, who: r.assignedToName ?? r.assignedTo })
+            : t('activity.reportUnassigned', values)
+          : event.action === 'duplicate' && r.status === 'duplicate' && r.duplicateOf != null
+            ? t('activity.reportDuplicate', { ...values, target: r.duplicateOf })
+            : event.action === 'notes'
+              ? t('activity.reportNotes', values)
+              : event.action === 'photo'
+                ? t('activity.reportPhoto', values)
+                : t('activity.reportUpdated', values);
       return {
-        sentence: t('activity.reportUpdated', {
-          id: r.reportId,
-          category: t(`reportCategory.${r.category}`),
-          verified: t(r.verified ? 'reportVerified' : 'reportUnverified'),
-          status: t(`reportStatus.${r.status}`),
-        }),
-        detail: joinDetail(event.updatedBy, shorten(r.internalNote)),
+        sentence,
+        detail: joinDetail(event.updatedBy, shorten(event.comment ?? (r.status === 'rejected' ? r.rejectionReason : undefined))),
       };
     }
     case 'field_report_withdrawn':

@@ -1,27 +1,41 @@
-// The HQ forms in the details panel (a report's triage, a shelter's status). The panel rebuilds its body on every
+// The HQ forms in the details panel (a report's triage, photos and history; a shelter's status). The panel rebuilds its body on every
 // live change, so the form of the shown feature is kept here, one at a time, and the same element is handed back
 // each time: what is typed survives. Moving an element in the DOM drops its focus, so the focused control and its
 // selection are put back once the panel has placed the element again (before the browser paints).
 import '../styles/detailActions.css';
 import type { FieldReport, ShelterState } from '../core/live/situationMessages';
-import { mountReportActions, type ReportActions, type TriageReport } from './reportActions';
+import { mountReportActions, type ReportActions, type ReportReads, type ReportWrites } from './reportActions';
 import { mountShelterActions, type ShelterActions, type UpdateShelter } from './shelterActions';
 
 type Shown = { key: string; view: ReportActions } | { key: string; view: ShelterActions };
 
 let shown: Shown | null = null;
 let role: string | null = null;
-let writes: { triage?: TriageReport; update?: UpdateShelter } = {};
+let userName: string | null = null;
+let writes: { report?: ReportWrites; reads?: ReportReads; update?: UpdateShelter } = {};
+let directory: ReportDirectory = { report: () => undefined, districtName: (id) => id };
 
-/** The signed-in role (from /api/me): only `hq` gets the forms; until it is known, nobody does. */
-export function setDetailActionsRole(next: string | null): void {
+/** The signed-in role and account (from /api/me): only `hq` gets the forms; until it is known, nobody does. */
+export function setDetailActionsRole(next: string | null, account: string | null = null): void {
   role = next;
-  shown?.view.setRole(role);
+  userName = account;
+  if (shown?.key.startsWith('report:')) (shown.view as ReportActions).setRole(role, userName);
+  else shown?.view.setRole(role);
 }
 
-/** Replaces the writes (tests). */
-export function useDetailWrites(next: { triage?: TriageReport; update?: UpdateShelter }): void {
+/** Replaces the writes and reads (tests). */
+export function useDetailWrites(next: { report?: ReportWrites; reads?: ReportReads; update?: UpdateShelter }): void {
   writes = next;
+}
+
+/** What a report's details look up: another report (the one a duplicate goes into), a district's name. */
+export interface ReportDirectory {
+  report(reportId: number): FieldReport | undefined;
+  districtName(districtId: string): string;
+}
+
+export function setReportDirectory(next: ReportDirectory): void {
+  directory = next;
 }
 
 /** Drops the kept form (the panel shows something else). */
@@ -54,9 +68,11 @@ export function reportActionsFor(report: FieldReport): HTMLElement {
   const key = `report:${report.reportId}`;
   if (shown?.key !== key) {
     disposeDetailActions();
-    const view = mountReportActions(report, { triage: writes.triage });
+    const view = mountReportActions(report, { writes: writes.report, reads: writes.reads, reportById: (id) => directory.report(id),
+      districtName: (id) => directory.districtName(id),
+    });
     shown = { key, view };
-    view.setRole(role);
+    view.setRole(role, userName);
   } else {
     (shown.view as ReportActions).show(report);
   }

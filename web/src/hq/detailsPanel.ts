@@ -17,6 +17,9 @@ import { mountDeadLetters, type DeadLetterView } from './deadLetters';
 import { describeFeature, type FeatureActions } from './featureDetails';
 import { subscriptions, type Mounted } from '../core/mounted';
 import { unByKey } from 'ol/Observable';
+import { boundingExtent, getHeight, getWidth } from 'ol/extent';
+import { clusterMembers, reportOf, sourceFeatures } from '../core/layers/reports';
+import { severityRank } from '../core/reportFacts';
 
 // What a click or hover picks when several features overlap: points first, then zones and lines, the district
 // (which covers the whole town) last.
@@ -112,11 +115,13 @@ export function mountDetailsPanel(
     if (isStation !== wasStation) stationListeners.forEach((l) => l(isStation));
   };
 
-  const centerOn = (feature: Feature) => {
+  const centerOn = (feature: Feature, layerId: MapLayerId | undefined) => {
     const geometry = feature.getGeometry();
     if (geometry?.getType() === 'Point') {
       const center = (geometry as Point).getCoordinates();
-      map.getView().animate({ center, zoom: Math.max(map.getView().getZoom() ?? 14, 14), duration: 300 });
+      // Reports are clustered: close enough that a report picked from the queue usually stands alone.
+      const least = layerId === 'reports' ? 16 : 14;
+      map.getView().animate({ center, zoom: Math.max(map.getView().getZoom() ?? least, least), duration: 300 });
     } else if (geometry) {
       map.getView().fit(geometry.getExtent(), { duration: 300, padding: [48, 48, 48, 48] });
     }
@@ -128,7 +133,7 @@ export function mountDetailsPanel(
     setEmphasised(emphasis);
     redrawEmphasisable();
     if (fromList) {
-      if (emphasis) centerOn(emphasis);
+      if (emphasis) centerOn(emphasis, shown?.type === 'feature' ? shown.layerId : undefined);
       title.focus();
     }
   };
@@ -182,9 +187,28 @@ export function mountDetailsPanel(
   };
 
   const subs = subscriptions();
+  /** A cluster of reports zooms in to them; reports on one spot (which no zoom separates) open the most severe. */
+  const openCluster = (members: Feature[]) => {
+    const points = members.map((f) => (f.getGeometry() as Point).getCoordinates());
+    const extent = boundingExtent(points);
+    const view = map.getView();
+    const resolution = view.getResolution() ?? 0;
+    const canZoom = (view.getZoom() ?? 0) < view.getMaxZoom() - 0.5;
+    if (canZoom && (getWidth(extent) > resolution || getHeight(extent) > resolution)) {
+      view.fit(extent, { duration: 300, padding: [80, 80, 80, 80], maxZoom: view.getMaxZoom() });
+      return;
+    }
+    const worst = [...members].sort(
+      (a, b) => severityRank(reportOf(b)?.severity ?? 'minor') - severityRank(reportOf(a)?.severity ?? 'minor'),
+    )[0];
+    show(worst, 'reports', false);
+  };
+
   const clickKey = map.on('singleclick', (event) => {
     const picked = featureAt(event.pixel);
-    if (picked) show(picked.feature, picked.layerId, false);
+    const members = picked?.layerId === 'reports' ? clusterMembers(picked.feature) : null;
+    if (members) openCluster(members);
+    else if (picked) show(picked.feature, picked.layerId, false);
     else hide();
   });
 
@@ -223,7 +247,8 @@ export function mountDetailsPanel(
     refresh: () => {
       if (!shown || shown.type !== 'feature') return;
       const { feature, layerId } = shown;
-      if (layerId === 'reports' && !layers.find((l) => l.id === 'reports')?.layer.getSource()?.hasFeature(feature)) {
+      const reports = sourceFeatures(layers.find((l) => l.id === 'reports')?.layer.getSource() ?? null);
+      if (layerId === 'reports' && !reports?.hasFeature(feature)) {
         hide();
         return;
       }

@@ -7,6 +7,7 @@ import { disposeDetailActions, reportActionsFor, shelterActionsFor } from './det
 import { t, tOr, type MessageKey } from './messages';
 import { hhmm } from '../core/japanTime';
 import { reportTitle } from '../core/layers/reports';
+import { isPublicReport } from '../core/reportFacts';
 import type { MapLayerId } from '../core/layers/symbols';
 import type { DistrictEvacuation, FieldReport, ShelterState } from '../core/live/situationMessages';
 import { capacityText, designatedHazards, hazardLabel, headCountText, openingText, undesignatedHazards } from '../core/shelterFacts';
@@ -24,10 +25,12 @@ export interface FeatureDetails {
 export interface FeatureActions {
   /** Opens the district's 警戒レベル form, when this account may issue levels. */
   changeDistrictLevel?(districtId: string): void;
+  /** A district's name (a report names the district it lies in); its id until the districts are loaded. */
+  districtName?(districtId: string): string;
 }
 
 export function describeFeature(layerId: MapLayerId, props: Record<string, unknown>, actions: FeatureActions = {}): FeatureDetails {
-  if (layerId === 'reports') return describeReport(props.report as FieldReport);
+  if (layerId === 'reports') return describeReport(props.report as FieldReport, actions);
   const rows: Row[] = [];
   if (layerId === 'shelters') {
     rows.push(...liveShelterRows(props.liveStatus as ShelterState | undefined));
@@ -96,16 +99,27 @@ function districtRows(evacuation: DistrictEvacuation | undefined): Row[] {
   return rows;
 }
 
-function describeReport(report: FieldReport): FeatureDetails {
+function describeReport(report: FieldReport, actions: FeatureActions): FeatureDetails {
   const rows: Row[] = [
     [t('reportCategory'), t(`reportCategory.${report.category}`)],
-    [t('reportVerification'), h('strong', {}, t(report.verified ? 'reportVerified' : 'reportUnverified'))],
-    [t('reportStatus'), t(`reportStatus.${report.status}`)],
-    [t('reportedAt'), hhmm(report.reportedAt)],
+    [t('reportSeverity'), h('strong', { class: 'severity-badge', 'data-severity': report.severity }, t(`reportSeverity.${report.severity}`))],
+    [t('reportStatus'), h('strong', {}, t(`reportStatus.${report.status}`))],
+    [t('reportPublic'), t(isPublicReport(report) ? 'reportPublic.yes' : 'reportPublic.no')],
+    [t('observedAt'), hhmm(report.observedAt)],
   ];
-  if (report.reportedBy) rows.push([t('reportedBy'), report.reportedBy]);
-  if (report.description) rows.push([t('reportDescription'), report.description]);
-  if (report.internalNote) rows.push([t('internalNote'), report.internalNote]);
+  if (report.reportedAt) rows.push([t('reportedAt'), hhmm(report.reportedAt)]);
+  rows.push([
+    t('district'),
+    report.districtId != null ? (actions.districtName?.(report.districtId) ?? report.districtId) : t('reportOutsideDistricts'),
+  ]);
+  if (typeof report.accuracyMetres === 'number') rows.push([t('reportAccuracy'), t('reportAccuracyValue', { m: Math.round(report.accuracyMetres) })]);
+  if (report.reportedBy) rows.push([t('reportedBy'), report.reportedByName ? `${report.reportedByName}（${report.reportedBy}）` : report.reportedBy]);
+  if (report.assignedTo) rows.push([t('reportAssignedTo'), report.assignedToName ? `${report.assignedToName}（${report.assignedTo}）` : report.assignedTo]);
+  if (report.duplicateOf != null) rows.push([t('reportDuplicateOf'), `#${report.duplicateOf}`]);
+  if (report.rejectionReason) rows.push([t('reportRejectionReason'), report.rejectionReason]);
+  if (report.description) rows.push([t('reportDescription'), h('span', { class: 'free-text' }, report.description)]);
+  if (report.internalNote) rows.push([t('internalNote'), h('span', { class: 'free-text' }, report.internalNote)]);
+  if (report.publicSummary) rows.push([t('publicSummary'), h('span', { class: 'free-text' }, report.publicSummary)]);
   const body = h('div', {}, h('dl', {}, ...rows.flatMap(([label, value]) => [h('dt', {}, label), h('dd', {}, value)])));
   body.append(reportActionsFor(report));
   return { title: reportTitle(report), kind: t('layer.reports'), body };

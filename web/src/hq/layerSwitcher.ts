@@ -6,6 +6,7 @@ import { t } from './messages';
 import type { DataLayer } from '../core/map/dataLayer';
 import { subscriptions, type Mounted } from '../core/mounted';
 import { unByKey } from 'ol/Observable';
+import { sourceFeatures } from '../core/layers/reports';
 
 export function mountLayerSwitcher(list: HTMLElement, layers: DataLayer[]): Mounted {
   const subs = subscriptions();
@@ -29,8 +30,8 @@ export function mountLayerSwitcher(list: HTMLElement, layers: DataLayer[]): Moun
         state = { count: features.length };
         entry.dataset.featureCount = String(features.length);
         render();
-        // Live layers (field reports) gain and lose features after loading.
-        const source = layer.getSource();
+        // Live layers (field reports) gain and lose features after loading; a clustered layer counts its reports.
+        const source = sourceFeatures(layer.getSource());
         const key = source?.on('change', () => {
           state = { count: source.getFeatures().length };
           entry.dataset.featureCount = String(state.count);

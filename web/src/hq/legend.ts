@@ -9,12 +9,21 @@ import { districtColor, levelColors } from '../core/layers/districts';
 import { floodColor } from '../core/layers/floodZones';
 import { landslideColor } from '../core/layers/landslideZones';
 import { riverColor } from '../core/layers/rivers';
-import { reportColor } from '../core/layers/reports';
+import { closedReportColor, severityColors } from '../core/layers/reports';
 import { closedShelterColor, crowdingColors, shelterColor } from '../core/layers/shelters';
 import { stationSymbolSvg } from '../core/stations/stationFacts';
 
 const svg = (inner: string) =>
   `<svg width="28" height="20" viewBox="0 0 28 20" aria-hidden="true" focusable="false">${inner}</svg>`;
+
+/** An eight-pointed star, as the map draws a critical report. */
+function starPoints(cx: number, cy: number, outer: number, inner: number): string {
+  return Array.from({ length: 16 }, (_, i) => {
+    const r = i % 2 === 0 ? outer : inner;
+    const a = (Math.PI / 8) * i - Math.PI / 2;
+    return `${(cx + r * Math.cos(a)).toFixed(1)},${(cy + r * Math.sin(a)).toFixed(1)}`;
+  }).join(' ');
+}
 
 const entries: Array<[MessageKey | (() => string), string]> = [
   ['layer.shelters', svg(`<polygon points="14,2 25,18 3,18" fill="${shelterColor}" stroke="#fff" stroke-width="1.5"/>`)],
@@ -23,12 +32,16 @@ const entries: Array<[MessageKey | (() => string), string]> = [
     svg(`<polygon points="8,3 15,17 1,17" fill="${crowdingColors.available}"/><polygon points="20,3 27,17 13,17" fill="${crowdingColors.full}" stroke="#fff" stroke-width="1"/>`),
   ],
   ['legendShelterClosed', svg(`<polygon points="14,3 24,18 4,18" fill="#fff" stroke="${closedShelterColor}" stroke-width="2.5"/>`)],
-  ['legendReportVerified', svg(`<rect x="7" y="3" width="14" height="14" fill="${reportColor}" stroke="#fff" stroke-width="1.5"/>`)],
+  ['legendReportMinor', svg(`<circle cx="14" cy="10" r="7" fill="${severityColors.minor.fill}" stroke="#fff" stroke-width="1.5"/>`)],
+  ['legendReportSerious', svg(`<polygon points="14,1 23,10 14,19 5,10" fill="${severityColors.serious.fill}" stroke="#fff" stroke-width="1.5"/>`)],
+  ['legendReportCritical', svg(`<polygon points="${starPoints(14, 10, 9.5, 6.5)}" fill="${severityColors.critical.fill}" stroke="#fff" stroke-width="1.5"/>`)],
+  ['legendReportNew', svg(`<circle cx="14" cy="10" r="7" fill="${severityColors.minor.fill}" stroke="#1a1a1a" stroke-width="2" stroke-dasharray="3 2"/>`)],
+  ['legendReportClosed', svg(`<circle cx="14" cy="10" r="6" fill="${closedReportColor}" stroke="#fff" stroke-width="1.5"/>`)],
   [
-    'legendReportUnverified',
+    'legendReportCluster',
     svg(
-      `<rect x="7" y="3" width="14" height="14" fill="#fff" stroke="${reportColor}" stroke-width="2" stroke-dasharray="3 2"/>` +
-        `<text x="14" y="14.5" font-size="10" font-weight="bold" text-anchor="middle" fill="${reportColor}">?</text>`,
+      `<polygon points="${starPoints(14, 10, 10, 7)}" fill="${severityColors.critical.fill}" stroke="#1a1a1a" stroke-width="1.5"/>` +
+        `<text x="14" y="13.5" font-size="9" font-weight="bold" text-anchor="middle" fill="#fff">5</text>`,
     ),
   ],
   ...issuedLevels.map((level): [() => string, string] => [

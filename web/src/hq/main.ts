@@ -1,5 +1,6 @@
 // HQ map page: every layer of the town, a layer switcher, legend, details of what is clicked, and the live
-// situation from the staff hub: shelter status, district 警戒レベル, field reports, alerts and the activity list.
+// situation from the staff hub: shelter status, district 警戒レベル, field reports (on the map and in the triage queue),
+// alerts and the activity list.
 import 'ol/ol.css';
 import '../styles/common.css';
 import '../styles/hq.css';
@@ -29,8 +30,8 @@ import { mountDistrictLevels, type DistrictLevels } from './districtLevels';
 import { mountGaugeOverview, toStationRef } from './gaugeOverview';
 import { mountLayerSwitcher } from './layerSwitcher';
 import { mountLegend } from './legend';
-import { setDetailActionsRole } from './detailActions';
-import { mountReportList } from './reportList';
+import { setDetailActionsRole, setReportDirectory } from './detailActions';
+import { mountTriageQueue } from './triageQueue';
 import { mountShelterList, type ShelterList } from './shelterList';
 
 applyStaticText(document);
@@ -74,7 +75,7 @@ const signedIn = showSignedInUser();
 // Only HQ gets the forms: the alerts' actions and the report and shelter forms in the details panel.
 signedIn.then(
   (user) => {
-    setDetailActionsRole(user?.role ?? null);
+    setDetailActionsRole(user?.role ?? null, user?.userName ?? null);
     if (user) alertList.setRole(user.role);
   },
   () => undefined, // without a profile everything stays read-only
@@ -113,13 +114,22 @@ async function start(): Promise<void> {
       ref: (id) => names.stationRef(id),
       name: (id) => names.station(id),
     },
-    () => (districtList?.canIssue() ? { changeDistrictLevel: (id) => districtList?.openForm(id) } : {}),
+    () => ({
+      districtName: names.district,
+      ...(districtList?.canIssue() ? { changeDistrictLevel: (id: string) => districtList?.openForm(id) } : {}),
+    }),
   );
   details = panel;
-  mountReportList(byId('report-list'), situation, (reportId) => {
-    const feature = reports.layer.getSource()?.getFeatureById(reportId);
-    if (feature) panel.show(feature as Feature, 'reports', true);
-  });
+  setReportDirectory({ report: (reportId) => situation.reports.get(reportId), districtName: names.district });
+  const triage = mountTriageQueue(
+    byId('triage-queue'),
+    situation,
+    (reportId) => {
+      const feature = reports.feature(reportId);
+      if (feature) panel.show(feature, 'reports', true);
+    },
+    byId('triage-badge'),
+  );
   panel.onStationShown((id) => gauges.setPicked(id));
   let shelterList: ShelterList | null = null;
   let shelterFeatures: Feature[] = [];
@@ -165,6 +175,7 @@ async function start(): Promise<void> {
     (features) => {
       districtFeatures = features;
       names.add(features);
+      triage.setDistricts(features.map((f) => ({ id: String(f.get('id')), name_ja: f.get('name_ja'), name_en: f.get('name_en') })));
       districtList = mountDistrictLevels(byId('district-list'), {
         districts: features.map((f) => ({ id: String(f.get('id')), name_ja: f.get('name_ja'), name_en: f.get('name_en') })),
         situation,

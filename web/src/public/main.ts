@@ -1,6 +1,6 @@
 // Public shelter view for residents: no sign-in, large text, works on a small phone and a weak network.
-// Which shelters are open and how crowded, any 警戒レベル in force, and the river levels and rain come live from the
-// public hub.
+// Which shelters are open and how crowded, any 警戒レベル in force, the river levels and rain, and the road closures and
+// flooding the town has verified come live from the public hub.
 import 'ol/ol.css';
 import '../styles/common.css';
 import '../styles/public.css';
@@ -14,6 +14,8 @@ import { applyStaticText, mountLanguageSwitch, onLangChange } from '../core/i18n
 import { t } from './messages';
 import { boundaryLayer } from '../core/layers/boundary';
 import { showDemoBanner } from '../core/demoBanner';
+import { boundingExtent } from 'ol/extent';
+import { clusterMembers, createReportsLayer } from '../core/layers/reports';
 import { applyShelterStatuses, sheltersLayer } from '../core/layers/shelters';
 import { stationsLayer } from '../core/layers/stations';
 import { setEmphasised } from '../core/layers/symbols';
@@ -24,6 +26,7 @@ import { followSituation } from '../core/live/situationStream';
 import { addToMap, createDataLayer, markReadyWhenRendered } from '../core/map/dataLayer';
 import { mountEvacuationBanner } from './evacuationBanner';
 import { mountGaugePanel } from './gaugePanel';
+import { mountPublicReports } from './reportCards';
 import { hazardIcon } from './hazardIcons';
 import { shelterCard } from './shelterCard';
 
@@ -48,6 +51,13 @@ mountLanguageSwitch(byId('language-switch'));
 mountHazardFilter(byId('hazard-filter'));
 const banner = mountEvacuationBanner(byId('evacuation-banner'), situation);
 const gauges = mountGaugePanel(situation);
+const reports = createReportsLayer();
+const reportCards = mountPublicReports(byId('report-cards'), byId('reports-count'), situation, showReportOnMap);
+situation.onChange((change) => {
+  if (concerns(change, ['field_report_submitted', 'field_report_updated', 'field_report_withdrawn'])) {
+    reports.sync(situation.reports.values());
+  }
+});
 onLangChange(() => renderList());
 situation.onChange((change) => {
   if (!concerns(change, ['shelter_status_changed'])) return;
@@ -79,11 +89,16 @@ async function start(): Promise<void> {
   const shelterLayer = createDataLayer(sheltersLayer, bbox, { only: matches });
   // Districts are not drawn for residents (their boundaries are illustrative); the banner needs their names.
   fetchLayer('districts', bbox).then(
-    (json) => banner.setDistricts((json.features as Array<{ properties: CommonProps }>).map((f) => f.properties)),
+    (json) => {
+      const districts = (json.features as Array<{ properties: CommonProps }>).map((f) => f.properties);
+      banner.setDistricts(districts);
+      reportCards.setDistricts(districts);
+    },
     () => undefined, // the banner then gives the level without district names
   );
   const stationLayer = createDataLayer(stationsLayer, bbox);
-  [boundary, stationLayer, shelterLayer].forEach((dataLayer) => addToMap(olMap, dataLayer));
+  [boundary, stationLayer, shelterLayer, reports].forEach((dataLayer) => addToMap(olMap, dataLayer));
+  reports.sync(situation.reports.values());
   stationLayer.loaded.then(
     (features) => gauges.setStations(features),
     () => undefined, // the shelters matter more: the page goes on without gauges
@@ -97,6 +112,7 @@ async function start(): Promise<void> {
   const redraw = () => {
     shelterLayer.layer.changed();
     stationLayer.layer.changed();
+    reports.layer.changed();
   };
   redrawShelters = redraw;
   onLangChange(redraw);
@@ -115,6 +131,14 @@ async function start(): Promise<void> {
   }
 
   olMap.on('singleclick', (event) => {
+    const report = olMap.forEachFeatureAtPixel(event.pixel, (f) => f, {
+      hitTolerance: 8,
+      layerFilter: (layer) => layer === reports.layer,
+    });
+    if (report) {
+      showReport(olMap, report as Feature);
+      return;
+    }
     const station = olMap.forEachFeatureAtPixel(event.pixel, (f) => f, {
       hitTolerance: 8,
       layerFilter: (layer) => layer === stationLayer.layer,
@@ -138,12 +162,32 @@ async function start(): Promise<void> {
   });
 }
 
-function showOnMap(feature: Feature): void {
+/** A report tapped on the map: a cluster zooms in to its reports, one report brings its card into view. */
+function showReport(olMap: Map, feature: Feature): void {
+  const members = clusterMembers(feature);
+  if (members) {
+    const extent = boundingExtent(members.map((f) => (f.getGeometry() as Point).getCoordinates()));
+    olMap.getView().fit(extent, { duration: 300, padding: [60, 60, 60, 60], maxZoom: 17 });
+    return;
+  }
+  const card = byId('report-cards').querySelector<HTMLElement>(`[data-report-id="${CSS.escape(String(feature.getId()))}"]`);
+  byId('report-cards').querySelectorAll('.picked').forEach((el) => el.classList.remove('picked'));
+  card?.classList.add('picked');
+  card?.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+}
+
+/** A report's point, from its card. */
+function showReportOnMap(reportId: number): void {
+  const feature = reports.feature(reportId);
+  if (feature) showOnMap(feature, 16);
+}
+
+function showOnMap(feature: Feature, zoom = 15): void {
   if (!map) return;
   setEmphasised(feature);
   map.getAllLayers().forEach((layer) => layer.changed());
   const point = feature.getGeometry() as Point | undefined;
-  if (point) map.getView().animate({ center: point.getCoordinates(), zoom: 15, duration: 300 });
+  if (point) map.getView().animate({ center: point.getCoordinates(), zoom, duration: 300 });
   map.getTargetElement().scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
 

@@ -30,6 +30,17 @@ const ja = {
 
   gaugesPublicTitle: '川の水位と雨量',
   gaugesPublicNote: '町内外の観測所の最新の値です。観測所を選ぶと24時間のグラフを表示します。',
+
+  publicReportsTitle: '通行止め・冠水の情報',
+  publicReportsNote: '町の職員が現地から報告し、町が確認した情報です。',
+  reportsShown: '{n}件',
+  noPublicReports: '現在、町が確認した通行止め・冠水の情報はありません。',
+  reportNoDistrict: '町境の付近',
+  reportObserved: '現地確認',
+  reportUpdated: '更新',
+  reportPhotos: '写真',
+  reportPhotoAlt: '{title} の写真{n}',
+  mapKeyReport: '通行止め・冠水（丸・ひし形・星形は深刻度）',
 } as const;
 
 type PublicKey = keyof typeof ja;
@@ -61,6 +72,17 @@ const en: Record<PublicKey, string> = {
 
   gaugesPublicTitle: 'River levels and rain',
   gaugesPublicNote: 'Latest values of the gauges in and around the town. Choose one for its 24-hour chart.',
+
+  publicReportsTitle: 'Road closures and flooding',
+  publicReportsNote: 'Reported by town staff on the ground and verified by the town.',
+  reportsShown: '{n}',
+  noPublicReports: 'No road closure or flooding verified by the town at the moment.',
+  reportNoDistrict: 'Near the town boundary',
+  reportObserved: 'Observed',
+  reportUpdated: 'updated',
+  reportPhotos: 'Photos',
+  reportPhotoAlt: 'Photo {n} of {title}',
+  mapKeyReport: 'Road closed or flooding (circle, diamond, star: severity)',
 };
 
 export type MessageKey = CoreKey | PublicKey;

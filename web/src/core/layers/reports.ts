@@ -1,86 +1,173 @@
-// Field reports from the live situation (not a geodata layer): squares, filled when HQ has verified them,
-// hollow with a dashed rim and a "?" while unverified, grey once resolved.
+// Field reports from the live situation (not a geodata layer), clustered where they lie close together on screen.
+// A report's severity shows three ways: its colour, its shape (軽微 a circle, 重大 a diamond, 緊急 a star) and, on a
+// cluster, the word; its category is the character inside. A report HQ has not verified yet has a dashed rim; a
+// closed one (resolved, rejected, duplicate) is grey and small. A cluster shows its count and its worst severity still
+// open: colour alone never tells anything.
 import Feature from 'ol/Feature';
 import { Point } from 'ol/geom';
 import VectorLayer from 'ol/layer/Vector';
 import { fromLonLat } from 'ol/proj';
+import Cluster from 'ol/source/Cluster';
 import VectorSource from 'ol/source/Vector';
-import { Fill, RegularShape, Stroke, Style, Text } from 'ol/style';
+import { Circle, Fill, RegularShape, Stroke, Style, Text } from 'ol/style';
+import type ImageStyle from 'ol/style/Image';
+import type { FeatureLike } from 'ol/Feature';
 import type { DataLayer } from '../map/dataLayer';
-import type { FieldReport } from '../live/situationMessages';
+import type { FieldReport, FieldReportSeverity } from '../live/situationMessages';
 import { t } from '../i18n';
+import { clusterSummary, isClosed } from '../reportFacts';
 import { declutterGroup, isEmphasised, label } from './symbols';
 
-export const reportColor = '#c62828';
-export const resolvedReportColor = '#616161';
+/** Fill and the text drawn on it, by severity (contrast ≥ 4.5:1 for the glyph and the count). */
+export const severityColors: Record<FieldReportSeverity, { fill: string; text: string }> = {
+  minor: { fill: '#f2b01e', text: '#1a1a1a' },
+  serious: { fill: '#d84315', text: '#ffffff' },
+  critical: { fill: '#b71c1c', text: '#ffffff' },
+};
+export const closedReportColor = '#757575';
+/** The legend's and the details' accent for reports. */
+export const reportColor = severityColors.critical.fill;
 
-export function reportMarker(verified: boolean, color = reportColor, size = 9): RegularShape {
-  return new RegularShape({
-    points: 4,
-    radius: size,
-    angle: Math.PI / 4,
-    fill: new Fill({ color: verified ? color : '#ffffff' }),
-    stroke: new Stroke({ color: verified ? '#ffffff' : color, width: verified ? 2 : 2.5, lineDash: verified ? undefined : [3, 2] }),
-    // Symbols always show, and labels of every layer give way to them.
-    declutterMode: 'obstacle',
-  });
+/** The shape of a severity, `radius` its outer size. */
+export function severityShape(severity: FieldReportSeverity, radius: number, fill: Fill, stroke: Stroke): ImageStyle {
+  // Symbols always show, and labels of every layer give way to them.
+  const common = { fill, stroke, declutterMode: 'obstacle' as const };
+  if (severity === 'minor') return new Circle({ radius: radius * 0.85, ...common });
+  if (severity === 'serious') return new RegularShape({ points: 4, radius: radius * 1.1, angle: 0, ...common });
+  return new RegularShape({ points: 8, radius: radius * 1.25, radius2: radius * 0.85, angle: 0, ...common });
 }
-
-const question = new Text({
-  text: '?',
-  font: 'bold 12px system-ui, sans-serif',
-  fill: new Fill({ color: reportColor }),
-  // Part of the symbol, inside it.
-  declutterMode: 'none',
-});
 
 export function reportOf(feature: { get(key: string): unknown }): FieldReport | undefined {
   return feature.get('report') as FieldReport | undefined;
 }
 
-export function reportTitle(report: FieldReport): string {
+/** The reports a cluster on the map stands for; null for a single report (drawn as itself). */
+export function clusterMembers(feature: FeatureLike): Feature[] | null {
+  const members = feature.get('features') as Feature[] | undefined;
+  return members && members.length > 1 ? members : null;
+}
+
+export function reportTitle(report: Pick<FieldReport, 'reportId' | 'category'>): string {
   return t('reportTitle', { id: report.reportId, category: t(`reportCategory.${report.category}`) });
 }
 
-function style(feature: Feature): Style {
+function singleStyle(feature: FeatureLike): Style | Style[] {
   const report = reportOf(feature);
   if (!report) return new Style();
-  const resolved = report.status === 'resolved';
+  const closed = isClosed(report.status);
   const emphasised = isEmphasised(feature);
-  return new Style({
-    image: reportMarker(report.verified, resolved ? resolvedReportColor : reportColor, emphasised ? 12 : 9),
-    text: emphasised
-      ? label(reportTitle(report), {
-          offsetY: -22,
-          backgroundFill: new Fill({ color: 'rgba(255,255,255,0.95)' }),
-          backgroundStroke: new Stroke({ color: reportColor, width: 1 }),
-          padding: [2, 4, 2, 4],
-        })
-      : report.verified
-        ? undefined
-        : question,
-    zIndex: emphasised ? 2 : resolved ? 0 : 1,
+  const colors = closed ? { fill: closedReportColor, text: '#ffffff' } : severityColors[report.severity];
+  const radius = (closed ? 8 : 10) + (emphasised ? 3 : 0);
+  // Not yet verified by HQ: a dashed dark rim; verified: a solid white one that stands out on the map.
+  const stroke =
+    report.status === 'new'
+      ? new Stroke({ color: '#1a1a1a', width: 2, lineDash: [3, 2] })
+      : new Stroke({ color: '#ffffff', width: emphasised ? 3 : 2 });
+  const symbol = new Style({
+    image: severityShape(report.severity, radius, new Fill({ color: colors.fill }), stroke),
+    text: new Text({
+      text: t(`reportGlyph.${report.category}`),
+      font: `bold ${closed ? 10 : emphasised ? 14 : 12}px system-ui, "Noto Sans CJK JP", sans-serif`,
+      fill: new Fill({ color: colors.text }),
+      // Part of the symbol, inside it.
+      declutterMode: 'none',
+    }),
+    zIndex: emphasised ? 3 : closed ? 0 : 1 + reportSeverityZ(report.severity),
   });
+  if (!emphasised) return symbol;
+  return [
+    symbol,
+    new Style({
+      text: label(`${reportTitle(report)}・${t(`reportSeverity.${report.severity}`)}`, {
+        offsetY: -(radius + 16),
+        backgroundFill: new Fill({ color: 'rgba(255,255,255,0.95)' }),
+        backgroundStroke: new Stroke({ color: colors.fill, width: 1 }),
+        padding: [2, 4, 2, 4],
+      }),
+      zIndex: 3,
+    }),
+  ];
+}
+
+function reportSeverityZ(severity: FieldReportSeverity): number {
+  return severity === 'critical' ? 0.2 : severity === 'serious' ? 0.1 : 0;
+}
+
+function clusterStyle(cluster: FeatureLike, members: Feature[]): Style[] {
+  const reports = members.map(reportOf).filter((r): r is FieldReport => r !== undefined);
+  const summary = clusterSummary(reports);
+  const emphasised = isEmphasised(cluster) || members.some(isEmphasised);
+  const colors = summary.closed ? { fill: closedReportColor, text: '#ffffff' } : severityColors[summary.worst];
+  const radius = Math.min(13 + Math.log2(summary.count) * 2, 20) + (emphasised ? 2 : 0);
+  return [
+    // A dark outer ring under a white one: a cluster reads as a group, not as one large report.
+    new Style({
+      image: severityShape(summary.worst, radius + 3, new Fill({ color: '#1a1a1a' }), new Stroke({ color: '#1a1a1a', width: 1 })),
+      zIndex: 4,
+    }),
+    new Style({
+      image: severityShape(summary.worst, radius, new Fill({ color: colors.fill }), new Stroke({ color: '#ffffff', width: emphasised ? 3 : 2 })),
+      text: new Text({
+        text: String(summary.count),
+        font: 'bold 14px system-ui, "Noto Sans CJK JP", sans-serif',
+        fill: new Fill({ color: colors.text }),
+        declutterMode: 'none',
+      }),
+      zIndex: 4,
+    }),
+    // The worst severity in words under the count, part of the symbol.
+    new Style({
+      text: new Text({
+        text: summary.closed ? t('reportClusterClosed') : t(`reportSeverity.${summary.worst}`),
+        font: 'bold 11px system-ui, "Noto Sans CJK JP", sans-serif',
+        offsetY: radius + 12,
+        fill: new Fill({ color: colors.text }),
+        backgroundFill: new Fill({ color: colors.fill }),
+        backgroundStroke: new Stroke({ color: '#ffffff', width: 1 }),
+        padding: [1, 4, 0, 4],
+        declutterMode: 'none',
+      }),
+      zIndex: 4,
+    }),
+  ];
+}
+
+function style(feature: FeatureLike): Style | Style[] {
+  const members = clusterMembers(feature);
+  if (members) return clusterStyle(feature, members);
+  const single = (feature.get('features') as Feature[] | undefined)?.[0] ?? feature;
+  return singleStyle(single);
 }
 
 export interface ReportsLayer extends DataLayer {
   /** Brings the points in line with the reports the situation holds. */
   sync(reports: Iterable<FieldReport>): void;
+  /** The feature of one report (never a cluster), when the situation holds it. */
+  feature(reportId: number): Feature | undefined;
 }
 
+/** Pixels within which reports are drawn as one cluster. */
+const clusterDistance = 36;
+
 export function createReportsLayer(): ReportsLayer {
-  const source = new VectorSource<Feature>();
-  const layer = new VectorLayer({ source, style: (f) => style(f as Feature), zIndex: 45, declutter: declutterGroup });
+  const reports = new VectorSource<Feature>();
+  const source = new Cluster<Feature>({
+    source: reports,
+    distance: clusterDistance,
+    // A report alone is drawn, clicked and emphasised as itself, not as a cluster of one.
+    createCluster: (point, features) => (features.length === 1 ? features[0] : new Feature({ geometry: point, features })),
+  });
+  const layer = new VectorLayer({ source, style, zIndex: 45, declutter: declutterGroup });
   layer.set('layerId', 'reports');
   let firstSync: (features: Feature[]) => void = () => undefined;
   const loaded = new Promise<Feature[]>((resolve) => (firstSync = resolve));
 
-  const sync = (reports: Iterable<FieldReport>) => {
+  const sync = (next: Iterable<FieldReport>) => {
     const seen = new Set<number>();
     const added: Feature[] = [];
-    for (const report of reports) {
+    for (const report of next) {
       seen.add(report.reportId);
-      const existing = source.getFeatureById(report.reportId);
+      const existing = reports.getFeatureById(report.reportId);
       if (existing) {
         if (existing.get('report') !== report) {
           existing.set('report', report);
@@ -92,10 +179,21 @@ export function createReportsLayer(): ReportsLayer {
         added.push(feature);
       }
     }
-    source.getFeatures().filter((f) => !seen.has(Number(f.getId()))).forEach((f) => source.removeFeature(f));
-    if (added.length > 0) source.addFeatures(added);
-    firstSync(source.getFeatures());
+    reports.getFeatures().filter((f) => !seen.has(Number(f.getId()))).forEach((f) => reports.removeFeature(f));
+    if (added.length > 0) reports.addFeatures(added);
+    firstSync(reports.getFeatures());
   };
 
-  return { id: 'reports', layer, loaded, sync };
+  return {
+    id: 'reports',
+    layer,
+    loaded,
+    sync,
+    feature: (reportId) => reports.getFeatureById(reportId) ?? undefined,
+  };
+}
+
+/** The features of a layer's source, looking through a cluster to the reports it draws. */
+export function sourceFeatures(source: VectorSource<Feature> | null): VectorSource<Feature> | null {
+  return source instanceof Cluster ? (source.getSource() as VectorSource<Feature> | null) : source;
 }

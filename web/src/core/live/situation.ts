@@ -101,8 +101,11 @@ export class Situation {
         this.districts.set(event.district.districtId, event.district);
         return { event };
       case 'field_report_submitted':
+        this.reports.set(event.report.reportId, event.report);
+        return { event };
       case 'field_report_updated':
         this.reports.set(event.report.reportId, event.report);
+        if (event.mergedInto) this.reports.set(event.mergedInto.reportId, event.mergedInto);
         return { event };
       case 'field_report_withdrawn':
         this.reports.delete(event.reportId);

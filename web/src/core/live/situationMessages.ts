@@ -84,24 +84,70 @@ export interface RefusalCount {
   count: number;
 }
 
-export type FieldReportCategory = 'flooding' | 'landslide' | 'road_blocked' | 'building_damage' | 'rescue_needed' | 'other';
-export type FieldReportStatus = 'new' | 'in_progress' | 'resolved';
+export type FieldReportCategory =
+  | 'flooding'
+  | 'landslide'
+  | 'road_blocked'
+  | 'building_damage'
+  | 'rescue_needed'
+  | 'river_anomaly'
+  | 'other';
+/** In words, ordered: minor < serious < critical (lives at risk). */
+export type FieldReportSeverity = 'minor' | 'serious' | 'critical';
+/** resolved, rejected and duplicate are closed; duplicate is final (merged into `duplicateOf`). */
+export type FieldReportStatus = 'new' | 'verified' | 'in_progress' | 'resolved' | 'rejected' | 'duplicate';
 
+/** A photo of a report: its images are /api/reports/{reportId}/photos/{position} and …/thumbnail. */
+export interface FieldReportPhoto {
+  position: number;
+  /** HQ made it public: residents see it while the report is public. */
+  public: boolean;
+  width: number;
+  height: number;
+}
+
+/**
+ * A report from a field crew (Reports/ on the server). The public hub sends only public reports (verified or in
+ * progress, in a public category), and of them only what residents may see: no reporter, description, assignee,
+ * reason, internal note or accuracy, and only the public photos.
+ */
 export interface FieldReport {
   reportId: number;
   category: FieldReportCategory;
+  severity: FieldReportSeverity;
   status: FieldReportStatus;
-  verified: boolean;
+  observedAt: string;
+  updatedAt: string;
   longitude: number;
   latitude: number;
-  reportedAt: string;
+  districtId?: string;
+  publicSummary?: string;
+  photos: FieldReportPhoto[];
+  /** Staff only. */
+  clientId?: string;
+  /** Staff only (the public projection has no reportedAt). */
+  reportedAt?: string;
+  /** Staff only. */
+  accuracyMetres?: number;
   /** Staff only. */
   description?: string;
-  /** Staff only. */
+  /** Staff only: the reporter's user name. */
   reportedBy?: string;
+  /** Staff only: the reporter's display name. */
+  reportedByName?: string;
+  /** Staff only: the field crew account it is assigned to. */
+  assignedTo?: string;
+  assignedToName?: string;
+  /** Staff only: the report this one was merged into. */
+  duplicateOf?: number;
+  /** Staff only. */
+  rejectionReason?: string;
   /** Staff only. */
   internalNote?: string;
 }
+
+/** What a field_report_updated says was changed. */
+export type FieldReportAction = 'status' | 'duplicate' | 'assignment' | 'notes' | 'photo';
 
 export type AlertStatus = 'raised' | 'acknowledged' | 'cleared';
 
@@ -149,7 +195,18 @@ export type SituationEvent =
   | (EventBase & { kind: 'shelter_status_changed'; shelter: ShelterState })
   | (EventBase & { kind: 'district_evacuation_level_changed'; district: DistrictEvacuation; previousLevel: number })
   | (EventBase & { kind: 'field_report_submitted'; report: FieldReport })
-  | (EventBase & { kind: 'field_report_updated'; report: FieldReport; wasVerified: boolean; updatedBy?: string })
+  /** updatedBy, action, comment and mergedInto: staff only. */
+  | (EventBase & {
+      kind: 'field_report_updated';
+      report: FieldReport;
+      /** Whether residents saw the report before this change. */
+      wasPublic?: boolean;
+      updatedBy?: string;
+      action?: FieldReportAction;
+      comment?: string;
+      /** A duplicate merge: the report it went into, as it is after the merge (one change, both reports). */
+      mergedInto?: FieldReport;
+    })
   | (EventBase & { kind: 'field_report_withdrawn'; reportId: number })
   | (EventBase & { kind: 'alert_raised'; alert: AlertState })
   /** acknowledgedAt / clearedAt are absent only in events logged before the server carried them. */
