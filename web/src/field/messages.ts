@@ -1,5 +1,6 @@
-// The field page's own strings (the core's come with them), Japanese first.
+// The field page's own strings, Japanese first; the shared ones (report categories among them) are in core/messages.ts.
 import { pageTranslator } from '../core/i18n';
+import { coreEn, coreJa, type CoreKey } from '../core/messages';
 
 const ja = {
   fieldPageTitle: '現地報告 — 防災GIS 高畠町',
@@ -13,13 +14,6 @@ const ja = {
   'net.online': 'オンライン',
   'net.offline': 'オフライン（報告は端末に保存されます）',
 
-  'category.flooding': '冠水・浸水',
-  'category.landslide': '土砂崩れ',
-  'category.road_blocked': '道路通行止め',
-  'category.building_damage': '建物被害',
-  'category.rescue_needed': '負傷者・要救助',
-  'category.river_anomaly': '河川の異常',
-  'category.other': 'その他',
   'severity.minor': '軽微',
   'severity.serious': '重大',
   'severity.critical': '緊急（命に関わる）',
@@ -129,13 +123,6 @@ const en: Record<FieldKey, string> = {
   'net.online': 'Online',
   'net.offline': 'Offline (reports are kept on this phone)',
 
-  'category.flooding': 'Flooding',
-  'category.landslide': 'Landslide',
-  'category.road_blocked': 'Road closed',
-  'category.building_damage': 'Building damage',
-  'category.rescue_needed': 'Injured / rescue needed',
-  'category.river_anomaly': 'River anomaly',
-  'category.other': 'Other',
   'severity.minor': 'Minor',
   'severity.serious': 'Serious',
   'severity.critical': 'Critical (lives at risk)',
@@ -231,4 +218,5 @@ const en: Record<FieldKey, string> = {
   updatedAt: 'Updated {time}',
 };
 
-export const { t, tOr } = pageTranslator<FieldKey>({ ja, en });
+export type MessageKey = FieldKey | CoreKey;
+export const { t, tOr } = pageTranslator<MessageKey>({ ja: { ...coreJa, ...ja }, en: { ...coreEn, ...en } });

@@ -42,7 +42,7 @@ export function mountMyReports(container: HTMLElement, liveStatus: HTMLElement, 
   const item = (report: OwnReport) => html`<li class="my-report" data-report-id=${report.reportId} data-status=${report.status}>
     <div class="item-head">
       <strong class="server-number">#${report.reportId}</strong>
-      <span class="category">${t(`category.${report.category}`)}</span>
+      <span class="category">${t(`reportCategory.${report.category}`)}</span>
       <span class="severity severity-${report.severity}">${t(`severity.${report.severity}`)}</span>
     </div>
     <p class="item-meta">${t('observedAt', { time: hhmm(report.observedAt) })}</p>

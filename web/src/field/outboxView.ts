@@ -97,7 +97,7 @@ export function mountOutboxView(container: HTMLElement, options: OutboxViewOptio
     data-report-id=${item.reportId ?? nothing}
   >
     <div class="item-head">
-      <span class="category">${t(`category.${item.report.category}`)}</span>
+      <span class="category">${t(`reportCategory.${item.report.category}`)}</span>
       <span class="severity severity-${item.report.severity}">${t(`severity.${item.report.severity}`)}</span>
     </div>
     <p class="item-meta">

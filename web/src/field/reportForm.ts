@@ -155,7 +155,7 @@ export function mountReportForm(container: HTMLElement, options: ReportFormOptio
     <fieldset class="choices categories" aria-invalid=${invalid('category')} aria-describedby=${describedBy('category')}>
       <legend>${t('categoryLabel')}</legend>
       <div class="choice-grid">
-        ${categories.map((c) => choice('category', c, category, t(`category.${c}`), (v) => (category = v), `category-${c}`))}
+        ${categories.map((c) => choice('category', c, category, t(`reportCategory.${c}`), (v) => (category = v), `category-${c}`))}
       </div>
       ${error('category')}
     </fieldset>
