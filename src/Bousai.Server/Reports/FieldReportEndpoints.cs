@@ -129,10 +129,6 @@ public static partial class FieldReportEndpoints
         {
             errors["observedAt"] = ["The observation time is in the future: check the phone's clock."];
         }
-        else if (observedAt < now - MaxAge)
-        {
-            errors["observedAt"] = [$"The observation is older than {MaxAge.TotalHours:0} hours."];
-        }
 
         if (sent.Longitude is not (>= -180 and <= 180) || sent.Latitude is not (>= -90 and <= 90))
         {
@@ -164,7 +160,14 @@ public static partial class FieldReportEndpoints
             }
         }
 
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        // A report stored long ago and retried (its answer was lost) is answered as the retry it is, not refused for its age.
+        var tooOld = !errors.ContainsKey("observedAt") && observedAt < now - MaxAge;
+        var tooOldReason = $"The observation is older than {MaxAge.TotalHours:0} hours.";
+        if (errors.Count > 0)
+        {
+            if (tooOld) errors["observedAt"] = [tooOldReason];
+            return TypedResults.ValidationProblem(errors);
+        }
 
         var uploads = new List<byte[]>(sentPhotos.Count);
         foreach (var file in sentPhotos)
@@ -186,6 +189,8 @@ public static partial class FieldReportEndpoints
                 return await RetryAnswerAsync(connection, null, existing, submission, reporter, ct);
             }
         }
+
+        if (tooOld) return Invalid("observedAt", tooOldReason);
 
         if (!await FieldReportStore.IsNearTownAsync(db, submission.Longitude, submission.Latitude, MaxDistanceOutsideTownMetres, ct))
         {

@@ -38,6 +38,31 @@ public sealed class FieldReportSubmissionTests(KestrelApp fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_report_retried_a_day_later_because_its_answer_was_lost_gets_its_number_while_a_new_report_that_old_is_refused()
+    {
+        using var client = await App.SignedInClientAsync("field");
+        var report = FieldReportForm.Report(description: "答えが届かず翌日に再送");
+        var first = await CreatedAsync(await client.PostReportAsync(report));
+        var dayLater = App.AnotherInstance(clockAhead: TimeSpan.FromHours(25));
+        await ((IAsyncLifetime)dayLater).InitializeAsync();
+        try
+        {
+            using var later = await dayLater.SignedInClientAsync("field");
+            var retry = await later.PostReportAsync(report);
+            Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+            Assert.Equal(first["reportId"]!.GetValue<long>(), (await retry.Content.ReadFromJsonAsync<JsonObject>())!["reportId"]!.GetValue<long>());
+
+            var before = await ReportCounts.OfAsync(App.Database);
+            var another = new Dictionary<string, object?>(report) { ["clientId"] = Guid.NewGuid().ToString() };
+            await AssertRefusedAsync(await later.PostReportAsync(another), HttpStatusCode.BadRequest, before, "observedAt");
+        }
+        finally
+        {
+            await ((IAsyncLifetime)dayLater).DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Concurrent_retries_with_one_client_id_from_several_connections_make_exactly_one_report()
     {
         var report = FieldReportForm.Report(description: "県道 冠水 同時再送");

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bousai.Server.Tests.Support;
@@ -29,12 +30,14 @@ public sealed class BousaiApp : WebApplicationFactory<Program>, IAsyncLifetime
     private readonly bool _kestrel;
     private readonly bool _ownsDatabase;
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly TimeSpan _clockAhead;
 
     public BousaiApp() : this(kestrel: false, database: null, settings: null) { }
 
-    private BousaiApp(bool kestrel, TestDatabase? database, IReadOnlyDictionary<string, string>? settings)
+    private BousaiApp(bool kestrel, TestDatabase? database, IReadOnlyDictionary<string, string>? settings, TimeSpan clockAhead = default)
     {
         _kestrel = kestrel;
+        _clockAhead = clockAhead;
         _ownsDatabase = database is null;
         _database = database ?? new TestDatabase();
         _settings = settings ?? new Dictionary<string, string>();
@@ -44,8 +47,11 @@ public sealed class BousaiApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>A copy listening on a real loopback port, for the browser and for hub clients.</summary>
     public static BousaiApp OnKestrel(IReadOnlyDictionary<string, string>? settings = null) => new(kestrel: true, database: null, settings);
 
-    /// <summary>Another server instance on its own port sharing this one's database, as behind a load balancer.</summary>
-    public BousaiApp AnotherInstance() => new(kestrel: true, _database, _settings);
+    /// <summary>
+    /// Another server instance on its own port sharing this one's database, as behind a load balancer; with
+    /// <paramref name="clockAhead"/>, its clock runs that far ahead (the same server a day later, say).
+    /// </summary>
+    public BousaiApp AnotherInstance(TimeSpan clockAhead = default) => new(kestrel: true, _database, _settings, clockAhead);
 
     public TestDatabase Database => _database;
 
@@ -80,6 +86,15 @@ public sealed class BousaiApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Mqtt:ClientId", IngestClientId);
         builder.UseEnvironment("Production");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        if (_clockAhead != TimeSpan.Zero)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(new ClockAhead(_clockAhead)));
+        }
+    }
+
+    private sealed class ClockAhead(TimeSpan ahead) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + ahead;
     }
 
     public async Task InitializeAsync()
