@@ -46,7 +46,7 @@ describe('taps join into batches', () => {
     { name: 'three quick taps are one batch', taps: [[1, 0], [1, 300], [1, 600]], deltas: [3] },
     { name: 'a tap a second after the last starts a new batch', taps: [[1, 0], [1, 999], [1, 1999]], deltas: [2, 1] },
     { name: 'in and out within a second add up', taps: [[5, 0], [-1, 200], [1, 400]], deltas: [5] },
-    { name: 'a batch never goes past ±500', taps: [[5, 0], [5, 10]].concat(Array.from({ length: 99 }, (_, i) => [5, 20 + i] as [number, number])), deltas: [500, 5] },
+    { name: 'a batch never goes past ±500', taps: Array.from({ length: 101 }, (_, i): [number, number] => [5, i]), deltas: [500, 5] },
   ];
   it.each(cases)('$name', ({ taps, deltas }) => {
     const batches: CountBatch[] = [];

@@ -51,10 +51,13 @@ export function mountCountPanel(container: HTMLElement, { shelter, queue }: Coun
               ? t('result.conflict')
               : t('result.other');
     const reason = failure.detail ?? Object.values(failure.fields).flat().join(' ');
-    return reason && failure.status > 0 ? `${head} ${t('serverReason', { status: failure.status, reason })}` : head;
+    return reason && failure.status > 0 ? `${head} ${t('serverSaid', { reason })}` : head;
   };
 
-  /** PUT status: everything it takes is sent as it stands, with the one change asked for. */
+  /**
+   * PUT status: open, full and the note as they stand, with the one change asked for. The head count goes only with
+   * a correction: without it the server keeps its count, so opening or a note never undoes taps from another door.
+   */
   const putStatus = async (where: Exclude<Busy, null>, change: { open?: boolean; declaredFull?: boolean; occupancy?: number; note?: string }) => {
     if (!state) return false;
     busy = where;
@@ -62,7 +65,7 @@ export function mountCountPanel(container: HTMLElement, { shelter, queue }: Coun
     paint();
     const result = await send('put', '/api/shelters/{shelterId}/status', { shelterId }, {
       open: change.open ?? state.open,
-      occupancy: change.occupancy ?? state.occupancy,
+      occupancy: change.occupancy,
       declaredFull: change.declaredFull ?? state.declaredFull,
       note: change.note ?? state.note ?? null,
     });

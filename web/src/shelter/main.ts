@@ -7,7 +7,7 @@ import { fetchConfig, fetchLayer, fetchMe, townBbox, UnauthorizedError, type Map
 import { showDemoBanner } from '../core/demoBanner';
 import { byId } from '../core/dom';
 import type { ShelterProps } from '../core/geodata';
-import { applyStaticText, mountLanguageSwitch, onLangChange } from '../core/i18n';
+import { applyStaticText, localName, mountLanguageSwitch, onLangChange } from '../core/i18n';
 import { mountLiveIndicator } from '../core/live/liveIndicator';
 import { concerns, Situation } from '../core/live/situation';
 import { followSituation } from '../core/live/situationStream';
@@ -82,9 +82,14 @@ async function start(): Promise<void> {
   const byShelterId = new Map(all.map((s) => [s.id, s]));
 
   let panel: Mounted | null = null;
+  pickerHost.textContent = '';
   mountPicker(pickerHost, {
     shelters: mine,
     requested: new URLSearchParams(location.search).get('shelter'),
+    nameOf: (shelterId) => {
+      const shelter = byShelterId.get(shelterId);
+      return shelter ? localName(shelter) : shelterId;
+    },
     chosen: (shelterId) => {
       panel?.dispose();
       panel = null;

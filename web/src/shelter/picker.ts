@@ -11,6 +11,8 @@ export interface PickerOptions {
   shelters: ShelterProps[];
   /** The shelter asked for in the address, if any. */
   requested: string | null;
+  /** The name of any shelter in the town, for one asked for in the address that is not this account's. */
+  nameOf: (shelterId: string) => string;
   chosen: (shelterId: string | null) => void;
 }
 
@@ -39,7 +41,7 @@ export function mountPicker(container: HTMLElement, options: PickerOptions): Mou
             <select id="shelter-select" @change=${choose}>
               <option value="" ?selected=${current === null}>${t('picker.choose')}</option>
               ${shelters.map((s) => html`<option value=${s.id} ?selected=${s.id === current}>${localName(s)}</option>`)}
-              ${notYours ? html`<option value=${current!} selected disabled>${current}</option>` : nothing}
+              ${notYours ? html`<option value=${current!} selected disabled>${options.nameOf(current!)}</option>` : nothing}
             </select>
             ${notYours ? html`<p class="picker-not-yours" role="alert">${t('picker.notYours')}</p>` : nothing}`,
       container,
