@@ -41,12 +41,15 @@ async function start(): Promise<void> {
   // Every shelter state the staff hub sends is the server's confirmed figure: kept for this phone's offline reloads.
   let chosenId: string | null = null;
   const situation = new Situation();
-  const keepChosen = () => {
+  const keepChosen = async () => {
     const state = chosenId === null ? undefined : situation.shelters.get(chosenId);
-    if (state) void queue.confirm(state);
+    if (!state) return;
+    // While a batch is on its way, its own event would count it twice beside the pending batch: its answer says it all.
+    const batches = await queue.list();
+    if (!batches.some((b) => b.shelterId === state.shelterId && b.state === 'sending')) await queue.confirm(state);
   };
   situation.onChange((change) => {
-    if (concerns(change, ['shelter_status_changed'])) keepChosen();
+    if (concerns(change, ['shelter_status_changed'])) void keepChosen();
   });
   const indicator = mountLiveIndicator(byId('live-status'), { staleHint: 'short' });
   followSituation('/hubs/situation', {
@@ -95,7 +98,7 @@ async function start(): Promise<void> {
       panel = null;
       chosenId = shelterId;
       if (shelterId === null) return;
-      keepChosen();
+      void keepChosen();
       const shelter = byShelterId.get(shelterId) ?? { id: shelterId, name_ja: shelterId, name_en: shelterId };
       panel = mountCountPanel(byId('panel-host'), { shelter, queue });
     },
