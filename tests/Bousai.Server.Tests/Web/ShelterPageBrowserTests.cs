@@ -147,7 +147,7 @@ public sealed class ShelterPageBrowserTests : IAsyncLifetime
     }
 
     private Task<long> OccupancyAsync(string shelterId) =>
-        _app.Database.ScalarAsync<long>($"SELECT coalesce(max(occupancy), 0) FROM shelter_status WHERE shelter_id = '{shelterId}'");
+        _app.Database.ScalarAsync<long>($"SELECT coalesce(max(occupancy), 0)::bigint FROM shelter_status WHERE shelter_id = '{shelterId}'");
 
     private static async Task ScreenshotAsync(IPage page, string name)
     {
