@@ -96,7 +96,7 @@ public sealed class ShelterPageBrowserTests : IAsyncLifetime
         await _chromium.WaitForAsync(residents, $"[data-shelter-id='{Own}'][data-crowding='somewhat_crowded']", "shelter-public");
         Assert.Contains("やや混雑", await residents.Locator($"[data-shelter-id='{Own}']").InnerTextAsync());
         await residents.Locator($"[data-shelter-id='{Own}']").ScrollIntoViewIfNeededAsync();
-        await ScreenshotAsync(residents, "shelter-public-after-counts");
+        await ScreenshotAsync(residents, "shelter-public-after-counts", fullPage: false);
     }
 
     [Fact]
@@ -114,6 +114,11 @@ public sealed class ShelterPageBrowserTests : IAsyncLifetime
         await _chromium.WaitForAsync(page, "#count-panel .form-error", "shelter-other");
         Assert.Contains("この避難所を操作する権限がありません（403）", await page.Locator("#count-panel .form-error").InnerTextAsync());
         await ScreenshotAsync(page, "shelter-desk-other-refused");
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "English" }).ClickAsync();
+        Assert.Contains("not assigned to this account", await page.Locator(".picker-not-yours").InnerTextAsync());
+        Assert.Equal("One person in", await page.Locator("#count-buttons button[data-delta='1']").GetAttributeAsync("aria-label"));
+        Assert.Contains("You may not act on this shelter (403).", await page.Locator("#count-panel .form-error").InnerTextAsync());
+        await ScreenshotAsync(page, "shelter-desk-other-en");
         Assert.Equal(0L, await _app.Database.ScalarAsync<long>($"SELECT count(*) FROM shelter_status WHERE shelter_id = '{Other}' AND status = 'open'"));
     }
 
@@ -149,9 +154,9 @@ public sealed class ShelterPageBrowserTests : IAsyncLifetime
     private Task<long> OccupancyAsync(string shelterId) =>
         _app.Database.ScalarAsync<long>($"SELECT coalesce(max(occupancy), 0)::bigint FROM shelter_status WHERE shelter_id = '{shelterId}'");
 
-    private static async Task ScreenshotAsync(IPage page, string name)
+    private static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
         await page.EvaluateAsync("() => document.fonts.ready");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, "screenshots", name + ".png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, "screenshots", name + ".png"), FullPage = fullPage });
     }
 }

@@ -26,7 +26,8 @@ export function mountCountPanel(container: HTMLElement, { shelter, queue }: Coun
   let state: ShelterState | undefined;
   let batches: CountBatch[] = [];
   let busy: Busy = null;
-  let message: { text: string; error: boolean; where: Exclude<Busy, null> } | null = null;
+  // Made at paint time, so a change of language reads it in the new one.
+  let message: { text: () => string; error: boolean; where: Exclude<Busy, null> } | null = null;
   let disposed = false;
 
   const load = async () => {
@@ -37,7 +38,14 @@ export function mountCountPanel(container: HTMLElement, { shelter, queue }: Coun
     paint();
   };
 
-  const tap = (delta: number) => void queue.tap(shelterId, delta);
+  const tap = (delta: number) => {
+    // A "saved" or an error from an earlier write is not about the counting that follows.
+    if (message) {
+      message = null;
+      paint();
+    }
+    void queue.tap(shelterId, delta);
+  };
 
   const failureText = (failure: SendFailure) => {
     const head =
@@ -72,9 +80,9 @@ export function mountCountPanel(container: HTMLElement, { shelter, queue }: Coun
     busy = null;
     if (result.ok && result.value) {
       await queue.confirm(result.value as ShelterState);
-      message = { text: t('saved'), error: false, where };
+      message = { text: () => t('saved'), error: false, where };
     } else if (!result.ok) {
-      message = { text: failureText(result), error: true, where };
+      message = { text: () => failureText(result), error: true, where };
     }
     paint();
     return result.ok;
@@ -99,7 +107,7 @@ export function mountCountPanel(container: HTMLElement, { shelter, queue }: Coun
     }
     // A correction sets the total; counts still queued would then be added on top of it.
     if (batches.some(isPending)) {
-      message = { text: t('correctionPending'), error: true, where: 'correction' };
+      message = { text: () => t('correctionPending'), error: true, where: 'correction' };
       paint();
       return;
     }
@@ -115,7 +123,7 @@ export function mountCountPanel(container: HTMLElement, { shelter, queue }: Coun
 
   const notice = (where: Exclude<Busy, null>) =>
     message?.where === where
-      ? html`<p class=${message.error ? 'form-error' : 'form-ok'} role=${message.error ? 'alert' : 'status'}>${message.text}</p>`
+      ? html`<p class=${message.error ? 'form-error' : 'form-ok'} role=${message.error ? 'alert' : 'status'}>${message.text()}</p>`
       : nothing;
 
   const refusal = (batch: CountBatch) => {
