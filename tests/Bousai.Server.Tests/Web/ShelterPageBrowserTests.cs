@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Bousai.Server.Tests.Support;
 using Microsoft.Playwright;
 
@@ -120,6 +121,29 @@ public sealed class ShelterPageBrowserTests : IAsyncLifetime
         Assert.Contains("You may not act on this shelter (403).", await page.Locator("#count-panel .form-error").InnerTextAsync());
         await ScreenshotAsync(page, "shelter-desk-other-en");
         Assert.Equal(0L, await _app.Database.ScalarAsync<long>($"SELECT count(*) FROM shelter_status WHERE shelter_id = '{Other}' AND status = 'open'"));
+
+        // HQ opens it; a count tapped there from this account is refused, kept with the reason, and not sent again.
+        var posts = 0;
+        page.Request += (_, request) =>
+        {
+            if (request.Method == "POST" && new Uri(request.Url).AbsolutePath == $"/api/shelters/{Other}/count") posts++;
+        };
+        using (var hq = await _app.SignedInClientAsync("hq"))
+        {
+            var opened = await hq.PutAsJsonAsync($"/api/shelters/{Other}/status", new { open = true, occupancy = 12 });
+            Assert.True(opened.IsSuccessStatusCode, await opened.Content.ReadAsStringAsync());
+        }
+
+        await _chromium.WaitForAsync(page, $"#count-panel[data-shelter-id='{Other}'][data-open='true']", "shelter-other");
+        await page.Locator("#count-buttons button[data-delta='1']").ClickAsync();
+        await _chromium.WaitForAsync(page, "#failed-list li[data-status='403']", "shelter-other");
+        Assert.Contains("You may not act on this shelter.", await page.Locator("#failed-list").InnerTextAsync());
+        Assert.Equal("0", await page.Locator("#pending-count").GetAttributeAsync("data-pending"));
+        Assert.Equal("12", await page.Locator("#head-count").GetAttributeAsync("data-count"));
+        await ScreenshotAsync(page, "shelter-desk-other-count-refused");
+        await page.WaitForTimeoutAsync(4_000);
+        Assert.Equal(1, posts);
+        Assert.Equal(12L, await OccupancyAsync(Other));
     }
 
     private Task<IBrowserContext> PhoneAsync() => _chromium.Browser.NewContextAsync(new BrowserNewContextOptions
