@@ -3,7 +3,7 @@
 // are sent one at a time in the order they were tapped; a later batch never overtakes an earlier one.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { ShelterState } from '../core/live/situationMessages';
-import { claim, nextToSend, recovered, settle, tapped, type CountBatch, type SendOutcome } from './queueRules';
+import { claim, coalesceMs, nextToSend, recovered, settle, tapped, type CountBatch, type SendOutcome } from './queueRules';
 
 export const databaseName = 'bousai-shelter';
 const channelName = 'bousai-shelter-queue';
@@ -125,7 +125,7 @@ export class CountQueue {
     }
     const pending = (await this.list()).filter((b) => b.state === 'open' || b.state === 'waiting');
     const head = pending[0];
-    const nextAt = head === undefined ? undefined : head.state === 'open' ? head.lastTapAt + 1_000 : head.nextAttemptAt;
+    const nextAt = head === undefined ? undefined : head.state === 'open' ? head.lastTapAt + coalesceMs : head.nextAttemptAt;
     return { pending: pending.length, nextAt, offline };
   }
 
