@@ -6,36 +6,42 @@ const sources = decodeURIComponent(new URL('./src/', import.meta.url).pathname).
 const outDir = '../src/Bousai.Server/wwwroot';
 
 /**
- * The field page's service worker, built after the pages as one classic script at /field-sw.js: a stable name (the
- * browser checks that URL for updates) at the root, and no imports (module service workers are not everywhere), so
- * it shares no chunk with the pages.
+ * The phone pages' service workers (/field-sw.js, /shelter-sw.js), built after the pages as one classic script each: a
+ * stable name (the browser checks that URL for updates) at the root, and no imports (module service workers are not
+ * everywhere), so they share no chunk with the pages.
  */
-function fieldServiceWorker(): Plugin {
+function serviceWorkers(): Plugin {
+  const workers = [
+    { entry: 'src/field/sw.ts', name: 'bousaiFieldServiceWorker', file: 'field-sw.js' },
+    { entry: 'src/shelter/sw.ts', name: 'bousaiShelterServiceWorker', file: 'shelter-sw.js' },
+  ];
   return {
-    name: 'bousai-field-service-worker',
+    name: 'bousai-service-workers',
     apply: 'build',
     async closeBundle() {
-      await build({
-        configFile: false,
-        root: decodeURIComponent(new URL('.', import.meta.url).pathname),
-        publicDir: false,
-        logLevel: 'warn',
-        build: {
-          outDir,
-          emptyOutDir: false,
-          copyPublicDir: false,
-          lib: { entry: 'src/field/sw.ts', formats: ['iife'], name: 'bousaiFieldServiceWorker', fileName: () => 'field-sw.js' },
-        },
-      });
+      for (const worker of workers) {
+        await build({
+          configFile: false,
+          root: decodeURIComponent(new URL('.', import.meta.url).pathname),
+          publicDir: false,
+          logLevel: 'warn',
+          build: {
+            outDir,
+            emptyOutDir: false,
+            copyPublicDir: false,
+            lib: { entry: worker.entry, formats: ['iife'], name: worker.name, fileName: () => worker.file },
+          },
+        });
+      }
     },
   };
 }
 
-// Three pages: the HQ map (served at / to signed-in staff), the public shelter view (/public) and the crews' phone
-// page (/field). Input paths are relative to this folder, Vite's root.
+// Four pages: the HQ map (served at / to signed-in staff), the public shelter view (/public), the crews' phone page
+// (/field) and the shelter staff's phone page (/shelter). Input paths are relative to this folder, Vite's root.
 export default defineConfig({
   base: '/',
-  plugins: [fieldServiceWorker()],
+  plugins: [serviceWorkers()],
   build: {
     outDir,
     emptyOutDir: true,
@@ -44,6 +50,7 @@ export default defineConfig({
         index: 'index.html',
         public: 'public.html',
         field: 'field.html',
+        shelter: 'shelter.html',
       },
       output: {
         // Code several pages use goes to named chunks the browser caches across pages.
@@ -51,7 +58,7 @@ export default defineConfig({
           groups: [
             { name: 'ol', test: /node_modules[\\/]ol[\\/]/ },
             { name: 'signalr', test: /node_modules[\\/]@microsoft[\\/]signalr[\\/]/ },
-            // The HQ map and the field page both render with lit-html.
+            // The HQ map and the phone pages render with lit-html.
             { name: 'lit', test: /node_modules[\\/]lit-html[\\/]/ },
             // The write path (send, forms and lit-html under them) stays out of it: the public view has no forms.
             { name: 'shared', test: new RegExp(`^${sources}core/(?!send\\.ts$|form\\.ts$)`) },

@@ -45,7 +45,8 @@ worker.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
       const keep = [shellCacheName, dataCacheName];
-      for (const name of await caches.keys()) if (!keep.includes(name)) await caches.delete(name);
+      // Only this page's own earlier caches: the other pages' service workers share the origin's cache storage.
+      for (const name of await caches.keys()) if (name.startsWith('bousai-field-') && !keep.includes(name)) await caches.delete(name);
       await worker.clients.claim();
     })(),
   );
