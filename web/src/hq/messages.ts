@@ -375,6 +375,7 @@ const ja = {
   'district.changeLevel': '警戒レベルを発令・解除',
   // Issue 11: shelter registry, suitability, head count chart, hazard declarations.
   sentenceSeparator: '。',
+  legendShelterUnsuitable: '発生中の災害に適さない避難所（理由は一覧と詳細に）',
   suitability: '避難先としての適否',
   'suitability.suitable': '案内できます',
   'suitability.unsuitable': '案内しません',
@@ -820,6 +821,7 @@ const en: Record<HqKey, string> = {
   'district.changeLevel': 'Issue or lift an alert level',
   // Issue 11: shelter registry, suitability, head count chart, hazard declarations.
   sentenceSeparator: '. ',
+  legendShelterUnsuitable: 'Not suitable for an active hazard (why: in the list and details)',
   suitability: 'Suitability',
   'suitability.suitable': 'Can be suggested',
   'suitability.unsuitable': 'Not suggested',
