@@ -18,6 +18,12 @@ public static class Roles
     /// <summary>Who may send field reports and open the field page: field crews, and HQ (who also go out).</summary>
     public static readonly IReadOnlyList<string> Reporters = [Field, Hq];
 
+    /// <summary>Who may keep a shelter's status and head count and open the shelter page: its staff, and HQ acting for them.</summary>
+    public static readonly IReadOnlyList<string> ShelterKeepers = [Shelter, Hq];
+
+    /// <summary>Who may edit the shelter registry (capacity, designations, kind, contact): HQ and admins.</summary>
+    public static readonly IReadOnlyList<string> RegistryEditors = [Hq, Admin];
+
     /// <summary>Who may change reference data and accounts.</summary>
     public static readonly IReadOnlyList<string> Administrators = [Admin];
 

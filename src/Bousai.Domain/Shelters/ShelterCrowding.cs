@@ -37,4 +37,8 @@ public static class ShelterCrowding
             _ => CrowdingBand.Full,
         };
     }
+
+    /// <summary>The head count as a whole percentage of capacity, never clamped (130 of 100 is 130); null when capacity is unknown.</summary>
+    public static int? Percent(int occupancy, int? capacity) =>
+        capacity is > 0 ? (int)Math.Floor((long)occupancy * 100.0 / capacity.Value) : null;
 }

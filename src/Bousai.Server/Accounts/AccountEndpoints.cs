@@ -14,6 +14,8 @@ public static class AccountEndpoints
     public const string AdminPolicy = "admin";
     public const string HqPolicy = "hq";
     public const string ReportingPolicy = "reporting";
+    public const string ShelterKeepingPolicy = "shelter-keeping";
+    public const string RegistryPolicy = "registry";
     private const string ShelterClaim = "bousai:shelter";
 
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
@@ -54,7 +56,9 @@ public static class AccountEndpoints
             .AddPolicy(StaffPolicy, policy => policy.RequireRole(Roles.Staff))
             .AddPolicy(AdminPolicy, policy => policy.RequireRole(Roles.Administrators))
             .AddPolicy(HqPolicy, policy => policy.RequireRole(Roles.Hq))
-            .AddPolicy(ReportingPolicy, policy => policy.RequireRole(Roles.Reporters));
+            .AddPolicy(ReportingPolicy, policy => policy.RequireRole(Roles.Reporters))
+            .AddPolicy(ShelterKeepingPolicy, policy => policy.RequireRole(Roles.ShelterKeepers))
+            .AddPolicy(RegistryPolicy, policy => policy.RequireRole(Roles.RegistryEditors));
         return services;
     }
 

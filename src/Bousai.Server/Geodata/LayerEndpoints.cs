@@ -78,7 +78,7 @@ public static class LayerEndpoints
             "shelters" => """
                 || jsonb_build_object('capacity', t.capacity, 'capacity_assumed', t.capacity_assumed,
                      'hazards', to_jsonb(t.hazards), 'is_evacuation_shelter', t.is_evacuation_shelter,
-                     'is_emergency_site', t.is_emergency_site, 'attribution', t.attribution)
+                     'is_emergency_site', t.is_emergency_site, 'attribution', t.attribution, 'kind', t.kind, 'accessible', t.accessible)
                 """,
             _ => "",
         };

@@ -17,6 +17,8 @@ namespace Bousai.Server.Live;
 [JsonDerivedType(typeof(FieldReportUpdated), "field_report_updated")]
 [JsonDerivedType(typeof(FieldReportWithdrawn), "field_report_withdrawn")]
 [JsonDerivedType(typeof(ShelterStatusChanged), "shelter_status_changed")]
+[JsonDerivedType(typeof(ShelterRegistryChanged), "shelter_registry_changed")]
+[JsonDerivedType(typeof(HazardsChanged), "hazards_changed")]
 [JsonDerivedType(typeof(AlertRaised), "alert_raised")]
 [JsonDerivedType(typeof(AlertAcknowledged), "alert_acknowledged")]
 [JsonDerivedType(typeof(AlertCleared), "alert_cleared")]
@@ -78,6 +80,25 @@ public sealed record FieldReportWithdrawn(long ReportId) : SituationEvent
 public sealed record ShelterStatusChanged(ShelterState Shelter) : SituationEvent
 {
     public override SituationEvent ForPublic() => this with { Shelter = Shelter.ForPublic() };
+}
+
+/// <summary>HQ or an admin changed a shelter's registry (capacity, designated hazards, kind, accessible facilities, contact).</summary>
+public sealed record ShelterRegistryChanged(ShelterState Shelter) : SituationEvent
+{
+    public override SituationEvent ForPublic() => this with { Shelter = Shelter.ForPublic() };
+}
+
+/// <summary>
+/// The active hazards changed (a gauge crossed 避難判断水位, the landslide estimate went to warning, HQ declared or
+/// lifted one): the hazards and every shelter judged by them again.
+/// </summary>
+public sealed record HazardsChanged(IReadOnlyList<HazardStatus> Hazards, IReadOnlyList<ShelterState> Shelters) : SituationEvent
+{
+    public override SituationEvent ForPublic() => this with
+    {
+        Hazards = [.. Hazards.Select(h => h.ForPublic())],
+        Shelters = [.. Shelters.Select(s => s.ForPublic())],
+    };
 }
 
 public sealed record AlertRaised(AlertState Alert) : SituationEvent

@@ -24,6 +24,7 @@ public static class SensorRegistration
         services.AddHostedService<EmbeddedBroker>();
         services.AddSingleton<ReadingIngester>();
         services.AddHostedService(sp => sp.GetRequiredService<ReadingIngester>());
+        services.AddSingleton<Shelters.HazardMonitor>();
         services.AddSingleton<StationStateRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<StationStateRefresher>());
         return services;

@@ -3,6 +3,7 @@ using Bousai.Domain.Rain;
 using Bousai.Domain.Rivers;
 using Bousai.Domain.Sensors;
 using Bousai.Server.Live;
+using Bousai.Server.Shelters;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -13,9 +14,11 @@ namespace Bousai.Server.Sensors;
 /// commit) and logs a situation event for each, at most about once a second per gauge. Runs soon after each local
 /// commit and every second for commits made by other instances; one instance at a time (an advisory lock). It locks no
 /// gauge while computing: it clears dirty only where the version it read is still current, so ingestion never waits
-/// for it. Thresholds are read on every pass, so an admin's change applies at once without a restart.
+/// for it. Thresholds are read on every pass, so an admin's change applies at once without a restart. After each pass
+/// the active hazards are compared with the announced ones (<see cref="HazardMonitor"/>).
 /// </summary>
-public sealed class StationStateRefresher(NpgsqlDataSource db, ReadingStore store, TimeProvider time, ILogger<StationStateRefresher> logger)
+public sealed class StationStateRefresher(NpgsqlDataSource db, ReadingStore store, HazardMonitor hazards, TimeProvider time,
+    ILogger<StationStateRefresher> logger)
     : BackgroundService
 {
     private const int StationsPerPass = 500;
@@ -154,6 +157,8 @@ public sealed class StationStateRefresher(NpgsqlDataSource db, ReadingStore stor
         await SituationEventLog.AppendManyAsync(connection, transaction,
             states.Select(state => (SituationEvent)new StationStateChanged(state) { At = now }).ToList(), ct);
         await transaction.CommitAsync(ct);
+        // After the commit, so the hazards are computed from the states just written (a gauge crossing 避難判断水位).
+        await hazards.RefreshAsync(ct);
         return dirty.Count;
     }
 

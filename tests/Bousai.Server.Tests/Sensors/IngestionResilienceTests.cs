@@ -1,3 +1,4 @@
+using Bousai.Server.Shelters;
 using System.Globalization;
 using System.Text;
 using Bousai.Server.Sensors;
@@ -112,7 +113,7 @@ public sealed class IngestionResilienceTests : IAsyncLifetime
     [Fact]
     public async Task Ingestion_and_the_state_refresher_running_at_once_never_deadlock()
     {
-        var refresher = new StationStateRefresher(_db, _store, new FastClock(), NullLogger<StationStateRefresher>.Instance);
+        var refresher = new StationStateRefresher(_db, _store, new HazardMonitor(_db, TimeProvider.System, NullLogger<HazardMonitor>.Instance), new FastClock(), NullLogger<StationStateRefresher>.Instance);
         var failures = new System.Collections.Concurrent.ConcurrentBag<Exception>();
         var batches = 0;
         var passes = 0;

@@ -1,3 +1,4 @@
+using Bousai.Server.Shelters;
 using System.Globalization;
 using System.Text;
 using Bousai.Server.Sensors;
@@ -56,7 +57,7 @@ public sealed class StationStateLockOrderTests : IAsyncLifetime
 
     [Fact]
     public Task The_refresher_locks_gauge_states_in_key_order() =>
-        AssertLocksInKeyOrderAsync(() => new StationStateRefresher(_db, _store, TimeProvider.System, NullLogger<StationStateRefresher>.Instance)
+        AssertLocksInKeyOrderAsync(() => new StationStateRefresher(_db, _store, new HazardMonitor(_db, TimeProvider.System, NullLogger<HazardMonitor>.Instance), TimeProvider.System, NullLogger<StationStateRefresher>.Instance)
             .RefreshAsync(CancellationToken.None));
 
     [Fact]

@@ -38,7 +38,8 @@ public sealed class WebClientFixtureTests(BousaiApp app) : IClassFixture<BousaiA
     [
         "station_added", "station_thresholds_changed", "station_state_changed", "station_state_changed.rain", "sensor_messages_refused",
         "alert_raised", "alert_acknowledged", "district_evacuation_level_changed", "alert_cleared",
-        "field_report_submitted", "field_report_updated", "field_report_withdrawn", "shelter_status_changed",
+        "field_report_submitted", "field_report_updated", "field_report_withdrawn", "shelter_status_changed", "shelter_registry_changed",
+        "hazards_changed",
     ];
 
     /// <summary>One event of every kind (the stored-payload fixtures), numbered after the snapshot and a minute apart.</summary>
@@ -65,8 +66,11 @@ public sealed class WebClientFixtureTests(BousaiApp app) : IClassFixture<BousaiA
         var stations = events.OfType<StationStateChanged>().Select(e => e.State).ToList();
         var snapshot = new SituationSnapshot(SnapshotSeq, T,
             [
-                new ShelterState("takahata-shelter-01", false, 0, 300, false, ShelterCrowding.Band(false, 0, 300, false), null, null, null),
-                new ShelterState("takahata-shelter-09", true, 280, 300, false, ShelterCrowding.Band(true, 280, 300, false), T.AddMinutes(-5), "毛布が不足", "shelter"),
+                new ShelterState("takahata-shelter-01", false, 0, 300, false, ShelterCrowding.Band(false, 0, 300, false), null, null, null,
+                    new ShelterSuitability(true, true, []), ShelterKind.Both, true, false, null),
+                new ShelterState("takahata-shelter-09", true, 280, 300, false, ShelterCrowding.Band(true, 280, 300, false), T.AddMinutes(-5), "毛布が不足", "shelter",
+                    new ShelterSuitability(false, true, [new SuitabilityReason("in_flood_zone", "屋代川の浸水想定区域内", "Inside the Yashiro River inundation zone")]),
+                    ShelterKind.EvacuationShelter, false, true, "0238-52-1111（施設管理者）"),
             ],
             [
                 new DistrictEvacuation("district-niijuku", 0, null, null, null),
