@@ -43,7 +43,7 @@ describe("HQ's hazard panel", () => {
         at: '2026-12-02T05:00:00Z',
         kind: 'hazards_changed',
         hazards: [
-          { hazard: 'flood', active: true, sources: [{ kind: 'gauges', stations: ['wl-nakabashi'], rivers: ['屋代川'] }] },
+          { hazard: 'flood', active: true, sources: [{ kind: 'gauge', stationId: 'wl-nakabashi', river: '屋代川' }] },
           { hazard: 'landslide', active: true, sources: [{ kind: 'estimate' }] },
         ],
         shelters: [],
@@ -75,12 +75,10 @@ describe("HQ's hazard panel", () => {
     answer({
       ok: true,
       status: 200,
-      value: {
-        hazard: 'flood',
-        active: true,
-        sources: [{ kind: 'hq', reason: '屋代川 上流で越水の報告', decidedBy: 'hq1', at: '2026-12-02T05:00:00Z' }],
-        declaration: { active: true, reason: '屋代川 上流で越水の報告', decidedBy: 'hq1' },
-      },
+      value: [
+        { hazard: 'flood', active: true, sources: [{ kind: 'hq', reason: '屋代川 上流で越水の報告', decidedBy: 'hq1', at: '2026-12-02T05:00:00Z' }] },
+        { hazard: 'landslide', active: false, sources: [] },
+      ],
     });
     await settle();
     expect(host.querySelector('[data-hazard="flood"]')?.getAttribute('data-active')).toBe('true');

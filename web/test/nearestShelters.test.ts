@@ -17,13 +17,12 @@ const state = (shelterId: string, over: Partial<ShelterState> = {}): ShelterStat
 });
 
 const nearby: NearestShelter[] = [
-  { shelterId: 'a', distanceMetres: 846, shelter: state('a') },
+  { distanceMetres: 846, shelter: state('a') },
   {
-    shelterId: 'b',
     distanceMetres: 1234,
     shelter: state('b', { suitability: { suitable: true, placeToStay: false, reasons: [] } }),
   },
-  { shelterId: 'c', distanceMetres: 2960, shelter: state('c', { occupancy: 130, crowding: 'full' }) },
+  { distanceMetres: 2960, shelter: state('c', { occupancy: 130, crowding: 'full' }) },
 ];
 
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -82,7 +81,7 @@ describe('the nearest shelters', () => {
 
   it('never shows a shelter judged unsuitable, even if the answer held one', async () => {
     answer = [
-      { shelterId: 'x', distanceMetres: 100, shelter: state('x', { suitability: { suitable: false, placeToStay: true, reasons: [{ code: 'not_designated', ja: '洪水の指定なし', en: 'Not designated for floods' }] } }) },
+      { distanceMetres: 100, shelter: state('x', { suitability: { suitable: false, placeToStay: true, reasons: [{ code: 'not_designated', ja: '洪水の指定なし', en: 'Not designated for floods' }] } }) },
       nearby[0],
     ];
     const view = mount();
@@ -136,8 +135,9 @@ describe('the nearest shelters', () => {
   });
 
   it('renders names as text, never as markup', async () => {
-    answer = [{ shelterId: 'a', distanceMetres: 50, nameJa: '<img src=x onerror=alert(1)>', shelter: state('a') }];
+    answer = [{ distanceMetres: 50, shelter: state('a') }];
     const view = mount();
+    view.setNames(() => '<img src=x onerror=alert(1)>');
     view.setPoint(140.19, 38.01);
     await settle();
     expect(host.querySelector('img')).toBeNull();

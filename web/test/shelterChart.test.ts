@@ -11,6 +11,7 @@ const entry = (at: string, change: ShelterHistoryEntry['change'], open: boolean,
   capacity,
   declaredFull: false,
   crowding: open ? 'available' : 'closed',
+  actor: 'hq',
 });
 
 // 05:00 UTC is 14:00 in Japan.

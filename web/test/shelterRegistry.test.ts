@@ -45,7 +45,6 @@ describe('the registry draft and its checks', () => {
       crowding: 'closed',
       capacity: 250,
       capacityAssumed: false,
-      hazards: ['landslide'],
       kind: 'welfare',
       accessible: true,
       contact: '0238-00-0000',
@@ -53,7 +52,7 @@ describe('the registry draft and its checks', () => {
     expect(draftFrom(live, props)).toEqual({
       capacity: '250',
       capacityAssumed: false,
-      hazards: ['landslide'],
+      hazards: ['flood', 'earthquake'],
       kind: 'welfare',
       accessible: true,
       contact: '0238-00-0000',

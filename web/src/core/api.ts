@@ -157,17 +157,15 @@ export interface ShelterHistoryEntry {
   capacity?: number | null;
   declaredFull: boolean;
   crowding: CrowdingBand;
-  actor?: string | null;
+  actor: string;
 }
 
 /** A shelter near the asked point or district: open, suitable, not full, nearest first. */
 export interface NearestShelter {
-  shelterId: string;
+  /** Public: no contact, note or who. */
+  shelter: ShelterState;
   /** Straight-line distance (PostGIS ST_Distance on geography). */
   distanceMetres: number;
-  shelter: ShelterState;
-  nameJa?: string;
-  nameEn?: string;
 }
 
 export function fetchShelterHistory(shelterId: string): Promise<ShelterHistoryEntry[]> {

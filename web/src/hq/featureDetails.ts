@@ -10,6 +10,7 @@ import { reportTitle } from '../core/layers/reports';
 import { isPublicReport } from '../core/reportFacts';
 import type { MapLayerId } from '../core/layers/symbols';
 import type { DistrictEvacuation, FieldReport, ShelterState } from '../core/live/situationMessages';
+import { knownHazards } from './shelterRegistry';
 import { isPlaceToFleeOnly, isUnsuitable, joinedReasons } from '../core/suitability';
 import { capacityText, designatedHazards, hazardLabel, headCountText, openingText, undesignatedHazards } from '../core/shelterFacts';
 
@@ -124,7 +125,7 @@ function registryProps(props: ShelterProps, state: ShelterState | undefined): Sh
     ...props,
     capacity: state.capacity ?? props.capacity,
     capacity_assumed: state.capacityAssumed ?? props.capacity_assumed,
-    hazards: state.hazards ?? props.hazards,
+    hazards: knownHazards(props.id, props),
   };
 }
 

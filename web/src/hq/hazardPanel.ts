@@ -25,32 +25,31 @@ export interface HazardDeclaration {
 export type DeclareHazard = (hazard: ActiveHazardKind, declaration: HazardDeclaration) => Promise<SendResult<unknown>>;
 
 export const declareHazard: DeclareHazard = (hazard, declaration) =>
-  send('put', '/api/hazards/{hazard}', { hazard }, declaration as never) as Promise<SendResult<unknown>>;
+  send('put', '/api/hazards/{hazard}', { hazard }, declaration);
 
-/** One thing that makes a hazard active, in words. */
-export function sourceText(source: HazardSource, stationName: (id: string) => string): string {
-  switch (source.kind) {
-    case 'gauges': {
-      const stations = (source.stations ?? []).map(stationName).join(t('listSeparator'));
-      const rivers = (source.rivers ?? []).join(t('listSeparator'));
-      return t('hazardPanel.sourceGauges', { stations: stations || '—', rivers: rivers || '—' });
-    }
-    case 'estimate':
-      return t('hazardPanel.sourceEstimate');
-    case 'hq':
-      return source.reason
-        ? t('hazardPanel.sourceHqReason', { reason: source.reason, who: source.decidedBy ?? '', time: source.at ? hhmm(source.at) : '' })
-        : t('hazardPanel.sourceHq');
-    default:
-      return source.kind;
+/** The things that make a hazard active, in words: the gauges together (with their rivers), the estimate, HQ. */
+export function sourceTexts(sources: readonly HazardSource[], stationName: (id: string) => string): string[] {
+  const texts: string[] = [];
+  const gauges = sources.filter((s) => s.kind === 'gauge');
+  if (gauges.length > 0) {
+    const stations = gauges.map((s) => (s.stationId ? stationName(s.stationId) : '—')).join(t('listSeparator'));
+    const rivers = [...new Set(gauges.map((s) => s.river).filter((r): r is string => !!r))].join(t('listSeparator'));
+    texts.push(t('hazardPanel.sourceGauges', { stations, rivers: rivers || '—' }));
   }
+  if (sources.some((s) => s.kind === 'estimate')) texts.push(t('hazardPanel.sourceEstimate'));
+  for (const hq of sources.filter((s) => s.kind === 'hq')) {
+    texts.push(
+      hq.reason
+        ? t('hazardPanel.sourceHqReason', { reason: hq.reason, who: hq.decidedBy ?? '', time: hq.at ? hhmm(hq.at) : '' })
+        : t('hazardPanel.sourceHq'),
+    );
+  }
+  return texts;
 }
 
-/** The HQ declaration as the panel knows it: its own record first, else the sources. */
+/** Whether HQ's own declaration is among what makes the hazard active. */
 function declaredByHq(status: HazardStatus | undefined): boolean {
-  if (!status) return false;
-  if (status.declaration) return status.declaration.active;
-  return status.sources.some((s) => s.kind === 'hq');
+  return status?.sources.some((s) => s.kind === 'hq') ?? false;
 }
 
 export interface HazardPanel extends Mounted {
@@ -103,9 +102,8 @@ export function mountHazardPanel(
     if (result.ok) {
       reasons[hazard] = '';
       done[hazard] = t(active ? 'hazardPanel.declaredDone' : 'hazardPanel.liftedDone', { hazard: t(`hazard.${hazard}`) });
-      const answer = result.value as HazardStatus[] | HazardStatus | undefined;
+      const answer = result.value as HazardStatus[] | undefined;
       if (Array.isArray(answer)) statuses = answer;
-      else if (answer && 'hazard' in answer) statuses = [...(statuses ?? []).filter((s) => s.hazard !== hazard), answer];
       else void reload();
     } else {
       failures[hazard] = result;
@@ -129,7 +127,7 @@ export function mountHazardPanel(
       </p>
       ${status && status.sources.length > 0
         ? html`<ul class="hazard-sources">
-            ${status.sources.map((s) => html`<li data-source=${s.kind}>${sourceText(s, stationName)}</li>`)}
+            ${sourceTexts(status.sources, stationName).map((text) => html`<li>${text}</li>`)}
           </ul>`
         : nothing}
       ${role === 'hq'

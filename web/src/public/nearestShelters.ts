@@ -5,7 +5,7 @@
 import { html, nothing, render, type TemplateResult } from 'lit-html';
 import { fetchNearestShelters, type NearestFrom, type NearestShelter } from '../core/api';
 import type { CommonProps } from '../core/geodata';
-import { lang, localName, onLangChange } from '../core/i18n';
+import { localName, onLangChange } from '../core/i18n';
 import { concerns, shelterKinds, type Situation } from '../core/live/situation';
 import { subscriptions, type Mounted } from '../core/mounted';
 import { headCountText, openingText } from '../core/shelterFacts';
@@ -99,15 +99,15 @@ export function mountNearestShelters(
 
   const card = (r: NearestShelter): TemplateResult => {
     const flee = isPlaceToFleeOnly(r.shelter);
-    const shown = name(r.shelterId) ?? (lang() === 'ja' ? r.nameJa : r.nameEn || r.nameJa) ?? r.shelterId;
+    const id = r.shelter.shelterId;
     return html`<li
       class="nearest-card crowding-${r.shelter.crowding}"
-      data-shelter-id=${r.shelterId}
+      data-shelter-id=${id}
       data-crowding=${r.shelter.crowding}
       data-place-to-stay=${String(!flee)}
       data-distance=${String(Math.round(r.distanceMetres))}
     >
-      <h3>${shown}</h3>
+      <h3>${name(id) ?? id}</h3>
       <p class="nearest-distance">${distanceText(r.distanceMetres)}</p>
       <p class="opening"><span class="opening-mark" aria-hidden="true"></span>${openingText(r.shelter)}</p>
       <p class="nearest-count">${countText(r.shelter)}</p>

@@ -43,21 +43,19 @@ export interface ShelterState {
   /** Issue 11: the registry and the suitability for the active hazards. */
   capacityAssumed?: boolean;
   kind?: ShelterKind;
-  hazards?: ShelterHazard[];
   accessible?: boolean;
   /** Staff only. */
   contact?: string;
   suitability?: ShelterSuitability;
 }
 
-/** What makes a hazard active: gauges at or above 避難判断水位, the town's landslide estimate, or HQ's declaration. */
+/** What makes a hazard active: one gauge at or above 避難判断水位, the town's landslide estimate, or HQ's declaration. */
 export interface HazardSource {
-  /** gauges, estimate or hq */
-  kind: 'gauges' | 'estimate' | 'hq' | string;
-  /** The gauges (station ids) and their rivers, for a gauge source. */
-  stations?: string[];
-  rivers?: string[];
-  /** HQ's reason and who declared it, for an HQ source. */
+  kind: 'gauge' | 'estimate' | 'hq';
+  /** A gauge source: the gauge and its river. */
+  stationId?: string;
+  river?: string;
+  /** An HQ source: why; who decided (staff only) and when. */
   reason?: string;
   decidedBy?: string;
   at?: string;
@@ -68,8 +66,6 @@ export interface HazardStatus {
   hazard: ActiveHazardKind;
   active: boolean;
   sources: HazardSource[];
-  /** HQ's own declaration (active or lifted), when HQ made one. */
-  declaration?: { active: boolean; reason?: string; decidedBy?: string; at?: string };
 }
 
 /** A district's 警戒レベル as the town issued it; 0 is none or lifted. */
