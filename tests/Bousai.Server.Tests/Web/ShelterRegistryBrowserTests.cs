@@ -102,7 +102,7 @@ public sealed class ShelterRegistryBrowserTests : IAsyncLifetime
         await using var context = await _chromium.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 360, Height = 740 },
-            Geolocation = new Geolocation { Latitude = 37.958, Longitude = 140.1921 },
+            Geolocation = new Geolocation { Latitude = 37.958F, Longitude = 140.1921F },
             Permissions = ["geolocation"],
         });
         var residents = _chromium.Logged(await context.NewPageAsync(), "public");
