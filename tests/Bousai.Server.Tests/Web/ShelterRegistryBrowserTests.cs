@@ -62,6 +62,8 @@ public sealed class ShelterRegistryBrowserTests : IAsyncLifetime
         await flood.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "洪水を本部として宣言する" }).ClickAsync();
         await _chromium.WaitForAsync(page, "#hazard-panel [data-hazard='flood'][data-active='true']", "registry-hq");
         Assert.Contains("屋代川・和田川の増水で本部判断", await page.Locator("#hazard-panel [data-hazard='flood']").InnerTextAsync());
+        await page.Locator("#hazard-panel").ScrollIntoViewIfNeededAsync();
+        await page.Locator("#sidebar").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(Repository.Output, "screenshots", "hazard-panel-hq.png") });
 
         // Shelters not designated for floods, or inside a flood zone, are flagged with the reason in words.
         await _chromium.WaitForAsync(page, $"#shelter-list [data-shelter-id='{Gym}'][data-suitable='false']", "registry-hq");
@@ -96,7 +98,10 @@ public sealed class ShelterRegistryBrowserTests : IAsyncLifetime
         Assert.Equal(4, await chart.Locator("tbody tr").CountAsync());
         // The flood declared: the details say it may be suggested (the school is designated and outside the zones).
         Assert.Contains("案内できます", await page.Locator("#details-body dl").InnerTextAsync());
+        await chart.ScrollIntoViewIfNeededAsync();
         await ScreenshotAsync(page, "shelter-registry-hq");
+        await page.Locator($"#registry-form-{Wada} .form-actions").ScrollIntoViewIfNeededAsync();
+        await ScreenshotAsync(page, "shelter-registry-form-hq");
 
         // A resident's phone, anonymous, at the school: the nearest open suitable shelters, never the unsuitable ones.
         await using var context = await _chromium.Browser.NewContextAsync(new BrowserNewContextOptions
