@@ -131,6 +131,10 @@ public sealed class ShelterRegistryBrowserTests : IAsyncLifetime
         await residents.EvaluateAsync("() => document.fonts.ready");
         await residents.Locator("#nearest").ScrollIntoViewIfNeededAsync();
         await residents.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, "screenshots", "nearest-public-360.png") });
+        await residents.Locator("#language-switch button[data-lang='en']").ClickAsync();
+        Assert.Contains("in a straight line", await residents.Locator(".nearest-card").First.InnerTextAsync());
+        await residents.Locator("#nearest").ScrollIntoViewIfNeededAsync();
+        await residents.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, "screenshots", "nearest-public-360-en.png") });
     }
 
     private static async Task ScreenshotAsync(IPage page, string name)

@@ -114,7 +114,7 @@ const en: Record<PublicKey, string> = {
   'nearest.locating': 'Finding your location…',
   'nearest.denied': 'Your location is not available. Choose a district or tap the map.',
   'nearest.failed': 'The shelters could not be searched. Please try again shortly.',
-  'nearest.found': '{n} nearest {origin}',
+  'nearest.found': '{n} found {origin}, nearest first',
   'nearest.none': 'No open shelter can be suggested {origin} right now.',
   'nearest.fromLocation': 'from your location',
   'nearest.fromMap': 'from the point on the map',
