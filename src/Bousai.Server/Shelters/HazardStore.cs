@@ -95,6 +95,7 @@ public static class HazardStore
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
+    /// <summary>Records HQ's declaration; the same declaration again keeps its first time and author (it changes nothing).</summary>
     public static async Task SaveDeclarationAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string hazard, bool active, string reason,
         string decidedBy, DateTimeOffset at, CancellationToken ct)
     {
@@ -102,6 +103,7 @@ public static class HazardStore
             """
             INSERT INTO hazard_declarations (hazard, active, reason, decided_by, at) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (hazard) DO UPDATE SET active = excluded.active, reason = excluded.reason, decided_by = excluded.decided_by, at = excluded.at
+            WHERE (hazard_declarations.active, hazard_declarations.reason) IS DISTINCT FROM (excluded.active, excluded.reason)
             """, connection, transaction);
         command.Parameters.AddWithValue(hazard);
         command.Parameters.AddWithValue(active);

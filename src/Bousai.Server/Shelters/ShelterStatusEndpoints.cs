@@ -128,6 +128,7 @@ public static class ShelterStatusEndpoints
         var actor = user.Identity!.Name!;
         var now = time.GetUtcNow();
         await using var change = await SituationChange.BeginAsync(db, ct);
+        if (!await ShelterStore.ExistsAsync(change.Connection, change.Transaction, shelterId, ct)) return Problems.NotFound("No such shelter", $"There is no shelter with id '{shelterId}'.");
         var earlier = await ShelterStore.ClaimCountAsync(change, count.ClientId!.Value, shelterId, delta, actor, now, ct);
         if (earlier is not null)
         {
@@ -143,12 +144,7 @@ public static class ShelterStatusEndpoints
         }
 
         var counted = await ShelterStore.AddToCountAsync(change, count.ClientId!.Value, shelterId, delta, actor, now, ct);
-        if (counted is null)
-        {
-            return await ShelterStore.ExistsAsync(change.Connection, shelterId, ct)
-                ? Problems.Conflict("Shelter not open", $"Shelter '{shelterId}' is not open: open it before counting people in.")
-                : Problems.NotFound("No such shelter", $"There is no shelter with id '{shelterId}'.");
-        }
+        if (counted is null) return Problems.Conflict("Shelter not open", $"Shelter '{shelterId}' is not open: open it before counting people in.");
 
         var state = (await ShelterStore.ReadAsync(change.Connection, change.Transaction, shelterId, ct))!;
         await ShelterStore.AddHistoryAsync(change, state, ShelterChange.Count, actor, now, ct);
@@ -214,7 +210,7 @@ public static class ShelterStatusEndpoints
         string shelterId, DateTimeOffset? since, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        if (!await ShelterStore.ExistsAsync(connection, shelterId, ct)) return Problems.NotFound("No such shelter", $"There is no shelter with id '{shelterId}'.");
+        if (!await ShelterStore.ExistsAsync(connection, null, shelterId, ct)) return Problems.NotFound("No such shelter", $"There is no shelter with id '{shelterId}'.");
         return TypedResults.Ok(await ShelterStore.ReadHistoryAsync(connection, shelterId, since, ct));
     }
 

@@ -222,9 +222,9 @@ public static class ShelterStore
         return entries;
     }
 
-    public static async Task<bool> ExistsAsync(NpgsqlConnection connection, string shelterId, CancellationToken ct)
+    public static async Task<bool> ExistsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string shelterId, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("SELECT 1 FROM shelters WHERE id = $1", connection);
+        await using var command = new NpgsqlCommand("SELECT 1 FROM shelters WHERE id = $1", connection, transaction);
         command.Parameters.AddWithValue(shelterId);
         return await command.ExecuteScalarAsync(ct) is not null;
     }
