@@ -57,7 +57,14 @@ describe('the situation store', () => {
     const [raised] = batchEvents('alert_raised');
     const [acknowledged] = batchEvents('alert_acknowledged');
     const [withdrawn] = batchEvents('field_report_withdrawn');
-    expect(situation.shelters.get(shelterEvent.shelter.shelterId)).toEqual(shelterEvent.shelter);
+    // A shelter's state is the last one the batch gave: its status, its registry, then its suitability.
+    const [hazardsEvent] = batchEvents('hazards_changed');
+    const latest = [...batch.events]
+      .flatMap((e) => (e.kind === 'hazards_changed' ? e.shelters : e.kind === 'shelter_status_changed' || e.kind === 'shelter_registry_changed' ? [e.shelter] : []))
+      .filter((s) => s.shelterId === shelterEvent.shelter.shelterId)
+      .at(-1);
+    expect(situation.shelters.get(shelterEvent.shelter.shelterId)).toEqual(latest);
+    expect(situation.hazards).toEqual(hazardsEvent.hazards);
     expect(situation.districts.get(districtEvent.district.districtId)).toEqual(districtEvent.district);
     batchEvents('station_state_changed').forEach((e) => expect(situation.stations.get(e.state.stationId)).toEqual(e.state));
     // Raised, acknowledged and cleared within the batch: gone; the snapshot's own alert stays.

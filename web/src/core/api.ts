@@ -1,5 +1,5 @@
 // The server's HTTP contract, in one place.
-import type { StationState } from './live/situationMessages';
+import type { CrowdingBand, HazardStatus, ShelterState, StationState } from './live/situationMessages';
 
 export interface MapConfig {
   basemap: { url: string; attribution: string };
@@ -145,3 +145,45 @@ export function fetchFieldCrews(): Promise<FieldCrew[]> {
   return getJson<FieldCrew[]>('/api/field-crews');
 }
 // ── end of field reports ──
+
+// ── Shelters and hazards (issue 11): reads; writes go through send() ──
+
+/** One change of a shelter, for its chart (Shelters/ShelterHistory on the server), oldest first. */
+export interface ShelterHistoryEntry {
+  at: string;
+  change: 'opened' | 'closed' | 'count' | 'correction' | 'declared_full' | 'full_lifted' | 'note' | 'registry';
+  open: boolean;
+  occupancy: number;
+  capacity?: number | null;
+  declaredFull: boolean;
+  crowding: CrowdingBand;
+  actor: string;
+}
+
+/** A shelter near the asked point or district: open, suitable, not full, nearest first. */
+export interface NearestShelter {
+  /** Public: no contact, note or who. */
+  shelter: ShelterState;
+  /** Straight-line distance (PostGIS ST_Distance on geography). */
+  distanceMetres: number;
+}
+
+export function fetchShelterHistory(shelterId: string): Promise<ShelterHistoryEntry[]> {
+  return getJson<ShelterHistoryEntry[]>(`/api/shelters/${encodeURIComponent(shelterId)}/history`);
+}
+
+/** Anyone: each hazard and what makes it active (gauges, the landslide estimate, HQ). */
+export function fetchHazards(): Promise<HazardStatus[]> {
+  return getJson<HazardStatus[]>('/api/hazards');
+}
+
+export type NearestFrom = { lon: number; lat: number } | { district: string };
+
+export function fetchNearestShelters(from: NearestFrom, limit = 3): Promise<NearestShelter[]> {
+  const query =
+    'district' in from
+      ? `district=${encodeURIComponent(from.district)}&limit=${limit}`
+      : `lon=${from.lon.toFixed(6)}&lat=${from.lat.toFixed(6)}&limit=${limit}`;
+  return getJson<NearestShelter[]>(`/api/shelters/nearest?${query}`);
+}
+// ── end of shelters and hazards ──

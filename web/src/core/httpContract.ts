@@ -1,17 +1,31 @@
 // The client's hand-written view of the server's messages, held against the types generated from the server's OpenAPI
 // document (http.generated.ts): every field the client reads must exist under that name in the server's schema, so a
 // renamed or removed field fails `tsc` here instead of showing as blank on a page. Type-only: nothing of it ships.
-import type { DeadLetter, FieldCrew, MapConfig, ReportHistoryEntry, SignedInUser, StationOverview, StationSeries } from './api';
+import type {
+  DeadLetter,
+  FieldCrew,
+  MapConfig,
+  NearestShelter,
+  ReportHistoryEntry,
+  ShelterHistoryEntry,
+  SignedInUser,
+  StationOverview,
+  StationSeries,
+} from './api';
 import type { components } from './http.generated';
 import type {
   AlertState,
   DistrictEvacuation,
   FieldReport,
   FieldReportPhoto,
+  HazardSource,
+  HazardStatus,
   LocalLandslideEstimate,
   RainTotals,
   ShelterState,
+  ShelterSuitability,
   StationState,
+  SuitabilityReason,
 } from './live/situationMessages';
 
 type Schemas = components['schemas'];
@@ -41,4 +55,10 @@ export type HttpContract = [
   Holds<Conforms<StationState, Schemas['StationState']>>,
   Holds<Conforms<RainTotals, Schemas['RainTotals']>>,
   Holds<Conforms<LocalLandslideEstimate, Schemas['LocalLandslideEstimate']>>,
+  Holds<Conforms<ShelterSuitability, Schemas['ShelterSuitability']>>,
+  Holds<Conforms<SuitabilityReason, Schemas['SuitabilityReason']>>,
+  Holds<Conforms<ShelterHistoryEntry, Schemas['ShelterHistoryEntry']>>,
+  Holds<Conforms<HazardStatus, Schemas['HazardStatus']>>,
+  Holds<Conforms<HazardSource, Schemas['HazardSource']>>,
+  Holds<Conforms<NearestShelter, Schemas['NearbyShelter']>>,
 ];

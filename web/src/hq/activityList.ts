@@ -154,8 +154,10 @@ export function mountActivityList(list: HTMLElement, status: HTMLElement, situat
 function group(event: SituationEvent): 'shelter' | 'level' | 'report' | 'alert' | 'station' | 'refused' {
   switch (event.kind) {
     case 'shelter_status_changed':
+    case 'shelter_registry_changed':
       return 'shelter';
     case 'district_evacuation_level_changed':
+    case 'hazards_changed':
       return 'level';
     case 'field_report_submitted':
     case 'field_report_updated':
@@ -199,6 +201,15 @@ function describe(item: Item, names: PlaceNames): { sentence: string; detail?: s
             ? 'activity.shelterUpdated'
             : 'activity.shelterOpenNow';
       return { sentence: t(key, values), detail: joinDetail(s.updatedBy, shorten(s.note)), urgent: s.open && s.crowding === 'full' };
+    }
+    case 'shelter_registry_changed':
+      return { sentence: t('activity.shelterRegistryChanged', { name: names.shelter(event.shelter.shelterId) }), detail: event.changedBy };
+    case 'hazards_changed': {
+      const active = event.hazards.filter((h) => h.active).map((h) => t(`hazard.${h.hazard}`));
+      return {
+        sentence: active.length > 0 ? t('activity.hazardsChanged', { list: active.join(t('listSeparator')) }) : t('activity.hazardsNone'),
+        urgent: active.length > 0,
+      };
     }
     case 'district_evacuation_level_changed': {
       const { district: d, previousLevel: previous } = event;

@@ -3,16 +3,28 @@
 // each time: what is typed survives. Moving an element in the DOM drops its focus, so the focused control and its
 // selection are put back once the panel has placed the element again (before the browser paints).
 import '../styles/detailActions.css';
+import type { ShelterHistoryEntry } from '../core/api';
+import type { ShelterProps } from '../core/geodata';
 import type { FieldReport, ShelterState } from '../core/live/situationMessages';
 import { mountReportActions, type ReportActions, type ReportReads, type ReportWrites } from './reportActions';
-import { mountShelterActions, type ShelterActions, type UpdateShelter } from './shelterActions';
+import { mountShelterActions, type UpdateShelter } from './shelterActions';
+import { mountShelterChart } from './shelterChart';
+import { mountShelterRegistry, type UpdateRegistry } from './shelterRegistry';
 
-type Shown = { key: string; view: ReportActions } | { key: string; view: ShelterActions };
+/** A shelter's status form, registry form and head count chart, kept together as one view. */
+interface ShelterView {
+  readonly element: HTMLElement;
+  show(state: ShelterState | undefined, name: string, props: ShelterProps): void;
+  setRole(role: string | null): void;
+  dispose(): void;
+}
+
+type Shown = { key: string; view: ReportActions } | { key: string; view: ShelterView };
 
 let shown: Shown | null = null;
 let role: string | null = null;
 let userName: string | null = null;
-let writes: { report?: ReportWrites; reads?: ReportReads; update?: UpdateShelter } = {};
+let writes: ShelterWrites & { report?: ReportWrites; reads?: ReportReads } = {};
 let directory: ReportDirectory = { report: () => undefined, districtName: (id) => id };
 
 /** The signed-in role and account (from /api/me): only `hq` gets the forms; until it is known, nobody does. */
@@ -24,8 +36,15 @@ export function setDetailActionsRole(next: string | null, account: string | null
 }
 
 /** Replaces the writes and reads (tests). */
-export function useDetailWrites(next: { report?: ReportWrites; reads?: ReportReads; update?: UpdateShelter }): void {
+export function useDetailWrites(next: ShelterWrites & { report?: ReportWrites; reads?: ReportReads }): void {
   writes = next;
+}
+
+/** A shelter's writes and the history read (tests replace them). */
+export interface ShelterWrites {
+  update?: UpdateShelter;
+  registry?: UpdateRegistry;
+  history?: (shelterId: string) => Promise<ShelterHistoryEntry[]>;
 }
 
 /** What a report's details look up: another report (the one a duplicate goes into), a district's name. */
@@ -80,17 +99,53 @@ export function reportActionsFor(report: FieldReport): HTMLElement {
   return shown.view.element;
 }
 
-/** The status form of this shelter, the same element each time it is asked for. */
-export function shelterActionsFor(shelterId: string, name: string, state: ShelterState | undefined): HTMLElement {
+/** The forms and chart of this shelter, the same element each time it is asked for. */
+export function shelterActionsFor(shelterId: string, name: string, state: ShelterState | undefined, props: ShelterProps): HTMLElement {
   const key = `shelter:${shelterId}`;
   if (shown?.key !== key) {
     disposeDetailActions();
-    const view = mountShelterActions(shelterId, name, state, { update: writes.update });
+    const view = mountShelterView(shelterId, name, state, props);
     shown = { key, view };
     view.setRole(role);
   } else {
-    (shown.view as ShelterActions).show(state, name);
+    (shown.view as ShelterView).show(state, name, props);
   }
   keepFocus(shown.view.element);
   return shown.view.element;
+}
+
+/** What of a shelter's state the chart draws: a change of it loads the history again. */
+function chartedFacts(state: ShelterState | undefined): string {
+  return state ? [state.open, state.occupancy, state.capacity, state.declaredFull, state.updatedAt].join('|') : '';
+}
+
+function mountShelterView(shelterId: string, name: string, initial: ShelterState | undefined, props: ShelterProps): ShelterView {
+  const actions = mountShelterActions(shelterId, name, initial, { update: writes.update });
+  const registry = mountShelterRegistry(shelterId, props, initial, { update: writes.registry });
+  const chart = mountShelterChart(shelterId, { load: writes.history });
+  const element = document.createElement('div');
+  element.className = 'shelter-detail-views';
+  element.append(chart.element, actions.element, registry.element);
+  let charted = chartedFacts(initial);
+  return {
+    element,
+    show(state, nextName, nextProps) {
+      actions.show(state, nextName);
+      registry.show(state, nextProps);
+      const facts = chartedFacts(state);
+      if (facts !== charted) {
+        charted = facts;
+        chart.refresh();
+      }
+    },
+    setRole(next) {
+      actions.setRole(next);
+      registry.setRole(next);
+    },
+    dispose() {
+      actions.dispose();
+      registry.dispose();
+      chart.dispose();
+    },
+  };
 }

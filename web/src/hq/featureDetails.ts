@@ -10,6 +10,8 @@ import { reportTitle } from '../core/layers/reports';
 import { isPublicReport } from '../core/reportFacts';
 import type { MapLayerId } from '../core/layers/symbols';
 import type { DistrictEvacuation, FieldReport, ShelterState } from '../core/live/situationMessages';
+import { knownHazards } from './shelterRegistry';
+import { isPlaceToFleeOnly, isUnsuitable, joinedReasons } from '../core/suitability';
 import { capacityText, designatedHazards, hazardLabel, headCountText, openingText, undesignatedHazards } from '../core/shelterFacts';
 
 type Row = [label: string, value: string | Node];
@@ -34,7 +36,8 @@ export function describeFeature(layerId: MapLayerId, props: Record<string, unkno
   const rows: Row[] = [];
   if (layerId === 'shelters') {
     rows.push(...liveShelterRows(props.liveStatus as ShelterState | undefined));
-    rows.push(...shelterRows(props as unknown as ShelterProps));
+    rows.push(...shelterRows(registryProps(props as unknown as ShelterProps, props.liveStatus as ShelterState | undefined)));
+    rows.push(...registryRows(props.liveStatus as ShelterState | undefined));
   }
   if (layerId === 'districts') rows.push(...districtRows(props.evacuation as DistrictEvacuation | undefined));
   if (layerId === 'stations') rows.push(...stationRows(props as unknown as StationProps));
@@ -65,7 +68,9 @@ export function describeFeature(layerId: MapLayerId, props: Record<string, unkno
     body.append(h('div', { class: 'details-actions' }, button));
   }
   // HQ acts for the shelter's staff from here; other roles see the facts only.
-  if (layerId === 'shelters') body.append(shelterActionsFor(String(props.id), localName(props), props.liveStatus as ShelterState | undefined));
+  if (layerId === 'shelters') {
+    body.append(shelterActionsFor(String(props.id), localName(props), props.liveStatus as ShelterState | undefined, props as unknown as ShelterProps));
+  }
   else disposeDetailActions();
   return { title: localName(props), kind: t(`layer.${layerId}`), body };
 }
@@ -83,10 +88,53 @@ function yesNo(value: unknown): string {
 function liveShelterRows(state: ShelterState | undefined): Row[] {
   if (!state) return [];
   const rows: Row[] = [[t('openingStatus'), h('strong', {}, openingText(state))]];
-  if (state.open) rows.push([t('headCount'), headCountText(state)]);
+  if (state.open) rows.push([t('headCount'), overCapacityText(state)]);
+  if (state.suitability) rows.push([t('suitability'), suitabilityNode(state)]);
   if (state.updatedAt) rows.push([t('updatedAt'), hhmm(state.updatedAt)]);
   if (state.updatedBy) rows.push([t('updatedBy'), state.updatedBy]);
   if (state.note) rows.push([t('note'), state.note]);
+  return rows;
+}
+
+/** "130人／100人（定員超過 130%）": over capacity is said, never clamped. */
+function overCapacityText(state: ShelterState): string {
+  const text = headCountText(state);
+  if (typeof state.capacity !== 'number' || state.capacity <= 0 || state.occupancy <= state.capacity) return text;
+  return `${text}${t('overCapacity', { percent: Math.round((state.occupancy / state.capacity) * 100) })}`;
+}
+
+/** A mark and words, never colour alone: "✕ 案内しない：洪水の指定なし" or "✓ 案内できる". */
+function suitabilityNode(state: ShelterState): HTMLElement {
+  const unsuitable = isUnsuitable(state);
+  const flee = isPlaceToFleeOnly(state);
+  return h(
+    'span',
+    { class: `suitability ${unsuitable ? 'unsuitable' : 'suitable'}`, 'data-suitable': String(!unsuitable) },
+    h('span', { class: 'suitability-mark', 'aria-hidden': 'true' }, unsuitable ? '✕' : '✓'),
+    ' ',
+    h('strong', {}, t(unsuitable ? 'suitability.unsuitable' : 'suitability.suitable')),
+    unsuitable ? h('span', { class: 'suitability-reasons' }, `：${joinedReasons(state)}`) : null,
+    flee ? h('span', { class: 'place-to-flee' }, ` ${t('suitability.placeToFlee')}`) : null,
+  );
+}
+
+/** The shipped geodata overlaid with the live registry (HQ's edits reach every page by the live channel). */
+function registryProps(props: ShelterProps, state: ShelterState | undefined): ShelterProps {
+  if (!state) return props;
+  return {
+    ...props,
+    capacity: state.capacity ?? props.capacity,
+    capacity_assumed: state.capacityAssumed ?? props.capacity_assumed,
+    hazards: knownHazards(props.id, props),
+  };
+}
+
+function registryRows(state: ShelterState | undefined): Row[] {
+  if (!state) return [];
+  const rows: Row[] = [];
+  if (state.kind) rows.push([t('registry.kind'), t(`shelterKind.${state.kind}`)]);
+  if (state.accessible !== undefined) rows.push([t('registry.accessible'), yesNo(state.accessible)]);
+  if (state.contact) rows.push([t('registry.contact'), state.contact]);
   return rows;
 }
 

@@ -31,6 +31,10 @@ const entries: Array<[MessageKey | (() => string), string]> = [
     'legendShelterOpen',
     svg(`<polygon points="8,3 15,17 1,17" fill="${crowdingColors.available}"/><polygon points="20,3 27,17 13,17" fill="${crowdingColors.full}" stroke="#fff" stroke-width="1"/>`),
   ],
+  [
+    'legendShelterUnsuitable',
+    svg(`<rect x="1" y="4" width="26" height="13" rx="2" fill="${crowdingColors.available}"/><text x="14" y="14.5" font-size="10" font-weight="bold" text-anchor="middle" fill="#fff">✕</text>`),
+  ],
   ['legendShelterClosed', svg(`<polygon points="14,3 24,18 4,18" fill="#fff" stroke="${closedShelterColor}" stroke-width="2.5"/>`)],
   ['legendReportMinor', svg(`<circle cx="14" cy="10" r="7" fill="${severityColors.minor.fill}" stroke="#fff" stroke-width="1.5"/>`)],
   ['legendReportSerious', svg(`<polygon points="14,1 23,10 14,19 5,10" fill="${severityColors.serious.fill}" stroke="#fff" stroke-width="1.5"/>`)],

@@ -28,6 +28,7 @@ import { mountAlertList } from './alertList';
 import { mountDetailsPanel, type DetailsPanel } from './detailsPanel';
 import { mountDistrictLevels, type DistrictLevels } from './districtLevels';
 import { mountGaugeOverview, toStationRef } from './gaugeOverview';
+import { mountHazardPanel } from './hazardPanel';
 import { mountLayerSwitcher } from './layerSwitcher';
 import { mountLegend } from './legend';
 import { setDetailActionsRole, setReportDirectory } from './detailActions';
@@ -60,6 +61,7 @@ gauges.loaded.then(
   },
   () => undefined, // the panel says it could not load
 );
+const hazardPanel = mountHazardPanel(byId('hazard-panel'), situation, { stationName: (id) => names.station(id) });
 followSituation('/hubs/situation', {
   snapshot: (snapshot) => situation.load(snapshot),
   events: (events) => situation.apply(events),
@@ -77,6 +79,7 @@ signedIn.then(
   (user) => {
     setDetailActionsRole(user?.role ?? null, user?.userName ?? null);
     if (user) alertList.setRole(user.role);
+    hazardPanel.setRole(user?.role ?? null);
   },
   () => undefined, // without a profile everything stays read-only
 );

@@ -10,7 +10,7 @@ import type { Point } from 'ol/geom';
 import { fetchConfig, fetchLayer, townBbox, type MapConfig } from '../core/api';
 import { byId, h } from '../core/dom';
 import { hazards, isDesignatedFor, type CommonProps, type Hazard, type ShelterProps } from '../core/geodata';
-import { applyStaticText, mountLanguageSwitch, onLangChange } from '../core/i18n';
+import { applyStaticText, localName, mountLanguageSwitch, onLangChange } from '../core/i18n';
 import { t } from './messages';
 import { boundaryLayer } from '../core/layers/boundary';
 import { showDemoBanner } from '../core/demoBanner';
@@ -21,7 +21,7 @@ import { stationsLayer } from '../core/layers/stations';
 import { setEmphasised } from '../core/layers/symbols';
 import { createMap, fitTo } from '../core/map/createMap';
 import { mountLiveIndicator } from '../core/live/liveIndicator';
-import { concerns, Situation } from '../core/live/situation';
+import { concerns, shelterKinds, Situation } from '../core/live/situation';
 import { followSituation } from '../core/live/situationStream';
 import { addToMap, createDataLayer, markReadyWhenRendered } from '../core/map/dataLayer';
 import { mountEvacuationBanner } from './evacuationBanner';
@@ -29,6 +29,8 @@ import { mountGaugePanel } from './gaugePanel';
 import { mountPublicReports } from './reportCards';
 import { hazardIcon } from './hazardIcons';
 import { shelterCard } from './shelterCard';
+import { mountNearestShelters } from './nearestShelters';
+import { toLonLat } from 'ol/proj';
 
 type Filter = Hazard | 'all';
 
@@ -51,6 +53,7 @@ mountLanguageSwitch(byId('language-switch'));
 mountHazardFilter(byId('hazard-filter'));
 const banner = mountEvacuationBanner(byId('evacuation-banner'), situation);
 const gauges = mountGaugePanel(situation);
+const nearest = mountNearestShelters(byId('nearest'), situation);
 const reports = createReportsLayer();
 const reportCards = mountPublicReports(byId('report-cards'), byId('reports-count'), situation, showReportOnMap);
 situation.onChange((change) => {
@@ -60,7 +63,7 @@ situation.onChange((change) => {
 });
 onLangChange(() => renderList());
 situation.onChange((change) => {
-  if (!concerns(change, ['shelter_status_changed'])) return;
+  if (!concerns(change, shelterKinds)) return;
   applyShelterStatuses(shelters, situation.shelters);
   renderList();
 });
@@ -92,6 +95,7 @@ async function start(): Promise<void> {
     (json) => {
       const districts = (json.features as Array<{ properties: CommonProps }>).map((f) => f.properties);
       banner.setDistricts(districts);
+      nearest.setDistricts(districts);
       reportCards.setDistricts(districts);
     },
     () => undefined, // the banner then gives the level without district names
@@ -120,6 +124,11 @@ async function start(): Promise<void> {
   byId('list-status').textContent = t('loading');
   try {
     shelters = await shelterLayer.loaded;
+    const byShelterId = new globalThis.Map(shelters.map((f) => [String(f.get('id')), f]));
+    nearest.setNames((id) => {
+      const feature = byShelterId.get(id);
+      return feature ? localName(feature.getProperties()) : undefined;
+    });
     applyShelterStatuses(shelters, situation.shelters);
     list.dataset.featureCount = String(shelters.length);
     byId('list-status').textContent = '';
@@ -153,7 +162,13 @@ async function start(): Promise<void> {
     }) as Feature | undefined;
     setEmphasised(feature ?? null);
     redraw();
-    if (!feature) return;
+    if (!feature) {
+      // An empty spot: search the nearest open shelters from there.
+      const [lon, lat] = toLonLat(event.coordinate);
+      nearest.setPoint(lon, lat);
+      byId('nearest').scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+      return;
+    }
     const card = list.querySelector<HTMLElement>(`[data-shelter-id="${CSS.escape(String(feature.get('id')))}"]`);
     list.querySelectorAll('.picked').forEach((el) => el.classList.remove('picked'));
     card?.classList.add('picked');

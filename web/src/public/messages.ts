@@ -41,6 +41,26 @@ const ja = {
   reportPhotos: '写真',
   reportPhotoAlt: '{title} の写真{n}',
   mapKeyReport: '通行止め・冠水（丸・ひし形・星形は深刻度）',
+  // Issue 11: the nearest open shelters, and why a shelter is not suggested.
+  'nearest.title': '近くの開設中の避難所',
+  'nearest.note': '現在地、地図でタップした地点、または地区から、開設中で空きがあり、いま発生している災害に適した避難所を近い順に表示します。',
+  'nearest.useLocation': '現在地から探す',
+  'nearest.district': '地区から探す',
+  'nearest.chooseDistrict': '地区を選ぶ',
+  'nearest.mapHint': '地図の何もない所をタップしても、その地点から探せます。',
+  'nearest.idle': '探す場所を選んでください。',
+  'nearest.locating': '現在地を確認しています…',
+  'nearest.denied': '現在地を取得できませんでした。地区を選ぶか、地図をタップしてください。',
+  'nearest.failed': '避難所を探せませんでした。しばらくしてからもう一度お試しください。',
+  'nearest.found': '{origin}近い順に{n}か所',
+  'nearest.none': '{origin}案内できる開設中の避難所はいまありません。',
+  'nearest.fromLocation': '現在地から',
+  'nearest.fromMap': '地図の地点から',
+  'nearest.fromDistrict': '{district}から',
+  'nearest.distance': '直線で {value}',
+  'nearest.overCapacity': '（定員超過）',
+  'nearest.placeToFlee': '一時的に避難する場所（滞在はできません）',
+  notSuggestedLine: '現在の災害では案内していません：{reasons}',
 } as const;
 
 type PublicKey = keyof typeof ja;
@@ -83,6 +103,26 @@ const en: Record<PublicKey, string> = {
   reportPhotos: 'Photos',
   reportPhotoAlt: 'Photo {n} of {title}',
   mapKeyReport: 'Road closed or flooding (circle, diamond, star: severity)',
+  // Issue 11: the nearest open shelters, and why a shelter is not suggested.
+  'nearest.title': 'Nearest open shelters',
+  'nearest.note': 'From your location, a point you tap on the map, or a district: the nearest open shelters with space that suit the hazards happening now.',
+  'nearest.useLocation': 'Use my location',
+  'nearest.district': 'Or a district',
+  'nearest.chooseDistrict': 'Choose a district',
+  'nearest.mapHint': 'You can also tap an empty spot on the map to search from there.',
+  'nearest.idle': 'Choose where to search from.',
+  'nearest.locating': 'Finding your location…',
+  'nearest.denied': 'Your location is not available. Choose a district or tap the map.',
+  'nearest.failed': 'The shelters could not be searched. Please try again shortly.',
+  'nearest.found': '{n} found {origin}, nearest first',
+  'nearest.none': 'No open shelter can be suggested {origin} right now.',
+  'nearest.fromLocation': 'from your location',
+  'nearest.fromMap': 'from the point on the map',
+  'nearest.fromDistrict': 'from {district}',
+  'nearest.distance': '{value} in a straight line',
+  'nearest.overCapacity': ' (over capacity)',
+  'nearest.placeToFlee': 'A place to flee to for a while (you cannot stay there)',
+  notSuggestedLine: 'Not suggested for the current hazards: {reasons}',
 };
 
 export type MessageKey = CoreKey | PublicKey;

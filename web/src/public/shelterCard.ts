@@ -8,6 +8,7 @@ import { t } from './messages';
 import type { ShelterState } from '../core/live/situationMessages';
 import { capacityText, crowdingAttribute, designatedHazards, hazardLabel, openingText, undesignatedHazards } from '../core/shelterFacts';
 import { hazardIcon } from './hazardIcons';
+import { isUnsuitable, joinedReasons } from '../core/suitability';
 
 export function shelterCard(feature: Feature, state: ShelterState | undefined, onShowOnMap: () => void): HTMLLIElement {
   const shelter = feature.getProperties() as ShelterProps;
@@ -25,6 +26,7 @@ export function shelterCard(feature: Feature, state: ShelterState | undefined, o
   button.addEventListener('click', onShowOnMap);
 
   const crowding = crowdingAttribute(state);
+  const unsuitable = isUnsuitable(state);
   return h(
     'li',
     {
@@ -32,9 +34,13 @@ export function shelterCard(feature: Feature, state: ShelterState | undefined, o
       'data-shelter-id': shelter.id,
       'data-crowding': crowding,
       'data-hazards': (shelter.hazards ?? []).join(' '),
+      'data-suitable': state?.suitability ? String(!unsuitable) : undefined,
     },
     h('h3', { id: headingId }, localName(shelter)),
     h('p', { class: 'opening' }, h('span', { class: 'opening-mark', 'aria-hidden': 'true' }), openingText(state)),
+    unsuitable
+      ? h('p', { class: 'not-suggested' }, h('span', { 'aria-hidden': 'true' }, '✕ '), t('notSuggestedLine', { reasons: joinedReasons(state) }))
+      : null,
     shelter.address ? h('p', { class: 'address' }, shelter.address) : null,
     badges,
     excluded.length > 0

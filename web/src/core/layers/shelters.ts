@@ -70,7 +70,9 @@ function markerFor(status: ShelterState | undefined, illustrative: boolean, emph
 
 function bandLabel(status: ShelterState, emphasised: boolean) {
   const color = crowdingColors[status.crowding as keyof typeof crowdingColors] ?? shelterColor;
-  return label(crowdingLabel(status.crowding), {
+  // Unsuitable for an active hazard: a cross before the band, so it does not rest on colour (the list says why).
+  const text = status.suitability?.suitable === false ? `✕ ${crowdingLabel(status.crowding)}` : crowdingLabel(status.crowding);
+  return label(text, {
     font: 'bold 12px system-ui, "Noto Sans CJK JP", sans-serif',
     // Clear of the triangle's own box (radius 11, or 15 when picked), which the band must not overlap either.
     offsetY: emphasised ? 28 : 24,

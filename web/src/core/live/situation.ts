@@ -3,6 +3,7 @@ import type {
   AlertState,
   DistrictEvacuation,
   FieldReport,
+  HazardStatus,
   ShelterState,
   SituationEvent,
   SituationEventKind,
@@ -32,9 +33,14 @@ export const stationKinds: readonly SituationEventKind[] = ['station_state_chang
 /** Changes of the gauge register, after which views that hold gauges' names, places or thresholds load them again. */
 export const stationRegisterKinds: readonly SituationEventKind[] = ['station_added', 'station_thresholds_changed'];
 
+/** Changes of a shelter's state, registry or suitability. */
+export const shelterKinds: readonly SituationEventKind[] = ['shelter_status_changed', 'shelter_registry_changed', 'hazards_changed'];
+
 /** Everything but gauge states and refused gauge messages, which have their own views. */
 export const situationKinds: readonly SituationEventKind[] = [
   'shelter_status_changed',
+  'shelter_registry_changed',
+  'hazards_changed',
   'district_evacuation_level_changed',
   'field_report_submitted',
   'field_report_updated',
@@ -52,6 +58,8 @@ export class Situation {
   readonly reports = new Map<number, FieldReport>();
   /** Alerts not yet cleared. */
   readonly alerts = new Map<number, AlertState>();
+  /** The hazards as the last hazards_changed gave them; null until one arrived (GET /api/hazards has them before). */
+  hazards: HazardStatus[] | null = null;
   /** False until the first snapshot: until then nothing is known about opening status or levels. */
   known = false;
 
@@ -69,6 +77,8 @@ export class Situation {
     this.stations.clear();
     this.reports.clear();
     this.alerts.clear();
+    // A snapshot does not carry the hazards: views that show them load them again.
+    this.hazards = null;
     snapshot.shelters.forEach((s) => this.shelters.set(s.shelterId, s));
     snapshot.districts.forEach((d) => this.districts.set(d.districtId, d));
     snapshot.stations.forEach((s) => this.stations.set(s.stationId, s));
@@ -97,6 +107,15 @@ export class Situation {
         this.shelters.set(event.shelter.shelterId, event.shelter);
         return { event, shelterBefore };
       }
+      case 'shelter_registry_changed': {
+        const shelterBefore = this.shelters.get(event.shelter.shelterId);
+        this.shelters.set(event.shelter.shelterId, event.shelter);
+        return { event, shelterBefore };
+      }
+      case 'hazards_changed':
+        this.hazards = event.hazards;
+        event.shelters.forEach((s) => this.shelters.set(s.shelterId, s));
+        return { event };
       case 'district_evacuation_level_changed':
         this.districts.set(event.district.districtId, event.district);
         return { event };

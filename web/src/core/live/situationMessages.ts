@@ -3,6 +3,31 @@
 
 export type CrowdingBand = 'closed' | 'available' | 'somewhat_crowded' | 'crowded' | 'full' | 'unknown';
 
+/** ShelterKind on the server: 指定緊急避難場所, 指定避難所, both, 福祉避難所 (a welfare shelter is a place to stay). */
+export type ShelterKind = 'emergency_site' | 'evacuation_shelter' | 'both' | 'welfare';
+
+/** A hazard a shelter can be designated for, and the ones that can be active (flood, landslide). */
+export type ShelterHazard = 'flood' | 'landslide' | 'earthquake';
+export type ActiveHazardKind = 'flood' | 'landslide';
+
+/** Why a shelter is not suitable for the active hazards, in words for both languages. */
+export interface SuitabilityReason {
+  /** not_designated, in_flood_zone, in_landslide_zone, … */
+  code: string;
+  ja: string;
+  en: string;
+}
+
+/**
+ * Whether the shelter may be suggested while the active hazards last (Shelters/ShelterSuitability.cs). No hazard
+ * active: every shelter is suitable. placeToStay false: an emergency site only, a place to flee to, never to stay.
+ */
+export interface ShelterSuitability {
+  suitable: boolean;
+  placeToStay: boolean;
+  reasons: SuitabilityReason[];
+}
+
 export interface ShelterState {
   shelterId: string;
   open: boolean;
@@ -15,6 +40,32 @@ export interface ShelterState {
   note?: string;
   /** Staff only. */
   updatedBy?: string;
+  /** Issue 11: the registry and the suitability for the active hazards. */
+  capacityAssumed?: boolean;
+  kind?: ShelterKind;
+  accessible?: boolean;
+  /** Staff only. */
+  contact?: string;
+  suitability?: ShelterSuitability;
+}
+
+/** What makes a hazard active: one gauge at or above 避難判断水位, the town's landslide estimate, or HQ's declaration. */
+export interface HazardSource {
+  kind: 'gauge' | 'estimate' | 'hq';
+  /** A gauge source: the gauge and its river. */
+  stationId?: string;
+  river?: string;
+  /** An HQ source: why; who decided (staff only) and when. */
+  reason?: string;
+  decidedBy?: string;
+  at?: string;
+}
+
+/** One hazard and whether it is active now, with each thing that makes it so. */
+export interface HazardStatus {
+  hazard: ActiveHazardKind;
+  active: boolean;
+  sources: HazardSource[];
 }
 
 /** A district's 警戒レベル as the town issued it; 0 is none or lifted. */
@@ -193,6 +244,10 @@ interface EventBase {
 
 export type SituationEvent =
   | (EventBase & { kind: 'shelter_status_changed'; shelter: ShelterState })
+  /** HQ changed a shelter's registry (capacity, hazards, kind, accessible, contact): its state as it is now. */
+  | (EventBase & { kind: 'shelter_registry_changed'; shelter: ShelterState; changedBy?: string })
+  /** The active hazards changed: every shelter's state with its new suitability. */
+  | (EventBase & { kind: 'hazards_changed'; hazards: HazardStatus[]; shelters: ShelterState[] })
   | (EventBase & { kind: 'district_evacuation_level_changed'; district: DistrictEvacuation; previousLevel: number })
   | (EventBase & { kind: 'field_report_submitted'; report: FieldReport })
   /** updatedBy, action, comment and mergedInto: staff only. */
