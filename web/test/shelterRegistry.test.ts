@@ -48,11 +48,12 @@ describe('the registry draft and its checks', () => {
       kind: 'welfare',
       accessible: true,
       contact: '0238-00-0000',
+      hazards: ['landslide'],
     };
     expect(draftFrom(live, props)).toEqual({
       capacity: '250',
       capacityAssumed: false,
-      hazards: ['flood', 'earthquake'],
+      hazards: ['landslide'],
       kind: 'welfare',
       accessible: true,
       contact: '0238-00-0000',

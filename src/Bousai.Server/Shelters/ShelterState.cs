@@ -3,7 +3,7 @@ using Bousai.Domain.Shelters;
 namespace Bousai.Server.Shelters;
 
 /// <summary>
-/// A shelter's live status as staff see it, with its registry (kind, capacity assumed or confirmed, accessible
+/// A shelter's live status as staff see it, with its registry (kind, designated hazards, capacity assumed or confirmed, accessible
 /// facilities, contact) and whether it is suitable for the hazards active now. The public sees it without the internal
 /// note, who changed it and the contact.
 /// </summary>
@@ -19,6 +19,7 @@ public sealed record ShelterState(
     string? UpdatedBy,
     ShelterSuitability Suitability,
     ShelterKind Kind,
+    IReadOnlyList<string> Hazards,
     bool CapacityAssumed,
     bool Accessible,
     string? Contact)

@@ -262,14 +262,15 @@ public static class ShelterStore
             var kind = DbEnum.Parse<ShelterKind>(reader.GetString(9));
             var riversJa = reader.GetFieldValue<string[]>(13);
             var riversEn = reader.GetFieldValue<string[]>(14);
-            var site = new ShelterSite(reader.GetFieldValue<string[]>(8), kind,
+            var designated = reader.GetFieldValue<string[]>(8);
+            var site = new ShelterSite(designated, kind,
                 [.. riversJa.Select((ja, i) => new RiverName(ja, riversEn[i]))], reader.GetBoolean(15));
             shelters.Add(new ShelterState(reader.GetString(0), open, occupancy, capacity, declaredFull,
                 ShelterCrowding.Band(open, occupancy, capacity, declaredFull),
                 reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
                 reader.IsDBNull(6) ? null : reader.GetString(6),
                 reader.IsDBNull(7) ? null : reader.GetString(7),
-                ShelterSuitability.Of(site, hazards), kind, reader.GetBoolean(10), reader.GetBoolean(11),
+                ShelterSuitability.Of(site, hazards), kind, designated, reader.GetBoolean(10), reader.GetBoolean(11),
                 reader.IsDBNull(12) ? null : reader.GetString(12)));
         }
 

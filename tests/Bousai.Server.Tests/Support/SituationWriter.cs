@@ -19,7 +19,7 @@ public static class SituationWriter
 
     public static ShelterStatusChanged ShelterEvent(int occupancy) => new(new ShelterState("takahata-shelter-01", true, occupancy, 300, false,
         ShelterCrowding.Band(true, occupancy, 300, false), DateTimeOffset.UtcNow, null, "test",
-        new ShelterSuitability(true, true, []), ShelterKind.Both, true, false, null)) { At = DateTimeOffset.UtcNow };
+        new ShelterSuitability(true, true, []), ShelterKind.Both, ["flood", "earthquake"], true, false, null)) { At = DateTimeOffset.UtcNow };
 
     /// <summary>Several writers committing concurrently, <paramref name="perWriter"/> transactions each.</summary>
     public static Task BurstAsync(NpgsqlDataSource db, int writers, int perWriter, TimeSpan pause = default) =>

@@ -67,10 +67,10 @@ public sealed class WebClientFixtureTests(BousaiApp app) : IClassFixture<BousaiA
         var snapshot = new SituationSnapshot(SnapshotSeq, T,
             [
                 new ShelterState("takahata-shelter-01", false, 0, 300, false, ShelterCrowding.Band(false, 0, 300, false), null, null, null,
-                    new ShelterSuitability(true, true, []), ShelterKind.Both, true, false, null),
+                    new ShelterSuitability(true, true, []), ShelterKind.Both, ["flood", "landslide", "earthquake"], true, false, null),
                 new ShelterState("takahata-shelter-09", true, 280, 300, false, ShelterCrowding.Band(true, 280, 300, false), T.AddMinutes(-5), "毛布が不足", "shelter",
                     new ShelterSuitability(false, true, [new SuitabilityReason("in_flood_zone", "屋代川の浸水想定区域内", "Inside the Yashiro River inundation zone")]),
-                    ShelterKind.EvacuationShelter, false, true, "0238-52-1111（施設管理者）"),
+                    ShelterKind.EvacuationShelter, ["earthquake"], false, true, "0238-52-1111（施設管理者）"),
             ],
             [
                 new DistrictEvacuation("district-niijuku", 0, null, null, null),

@@ -125,7 +125,7 @@ function registryProps(props: ShelterProps, state: ShelterState | undefined): Sh
     ...props,
     capacity: state.capacity ?? props.capacity,
     capacity_assumed: state.capacityAssumed ?? props.capacity_assumed,
-    hazards: knownHazards(props.id, props),
+    hazards: knownHazards(state, props),
   };
 }
 

@@ -32,15 +32,9 @@ export type UpdateRegistry = (shelterId: string, update: ShelterRegistryUpdate) 
 export const updateRegistry: UpdateRegistry = (shelterId, update) =>
   send('patch', '/api/shelters/{shelterId}', { shelterId }, update);
 
-/**
- * The hazards HQ saved from this page, by shelter: the live state does not carry a shelter's designated hazards, and
- * the shelters layer was read when the page loaded, so without this the form and details would show the old ones.
- */
-const savedHazards = new Map<string, Hazard[]>();
-
-/** A shelter's designated hazards as this page knows them: saved here since it loaded, or the shelters layer's. */
-export function knownHazards(shelterId: string, props: ShelterProps): Hazard[] {
-  return savedHazards.get(shelterId) ?? hazards.filter((h) => (props.hazards ?? []).includes(h));
+/** A shelter's designated hazards: the live registry's (it follows HQ's edits on any screen), the shipped geodata's before it arrives. */
+export function knownHazards(state: ShelterState | undefined, props: ShelterProps): Hazard[] {
+  return hazards.filter((h) => (state?.hazards ?? props.hazards ?? []).includes(h));
 }
 
 /** The form's values as typed. */
@@ -59,7 +53,7 @@ export function draftFrom(state: ShelterState | undefined, props: ShelterProps):
   return {
     capacity: typeof capacity === 'number' ? String(capacity) : '',
     capacityAssumed: state?.capacityAssumed ?? props.capacity_assumed ?? true,
-    hazards: knownHazards(props.id, props),
+    hazards: knownHazards(state, props),
     kind: state?.kind ?? kindFromProps(props),
     accessible: state?.accessible ?? false,
     contact: state?.contact ?? '',
@@ -156,7 +150,6 @@ export function mountShelterRegistry(
     if (result.ok) {
       const saved = result.value as ShelterState | undefined;
       if (saved && saved.shelterId === shelterId) state = saved;
-      savedHazards.set(shelterId, registryBody(current).hazards ?? []);
       edits = {};
       done = t('registry.done');
     } else {

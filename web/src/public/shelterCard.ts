@@ -11,7 +11,9 @@ import { hazardIcon } from './hazardIcons';
 import { isUnsuitable, joinedReasons } from '../core/suitability';
 
 export function shelterCard(feature: Feature, state: ShelterState | undefined, onShowOnMap: () => void): HTMLLIElement {
-  const shelter = feature.getProperties() as ShelterProps;
+  // The designated hazards follow HQ's registry edits live; the shipped geodata's until the first state arrives.
+  const shipped = feature.getProperties() as ShelterProps;
+  const shelter: ShelterProps = state?.hazards ? { ...shipped, hazards: state.hazards } : shipped;
   const headingId = `shelter-${shelter.id}`;
 
   const badges = h('ul', { class: 'hazard-badges' });

@@ -43,6 +43,8 @@ export interface ShelterState {
   /** Issue 11: the registry and the suitability for the active hazards. */
   capacityAssumed?: boolean;
   kind?: ShelterKind;
+  /** The hazards it is designated for (the registry's, as HQ last saved them). */
+  hazards?: ShelterHazard[];
   accessible?: boolean;
   /** Staff only. */
   contact?: string;
