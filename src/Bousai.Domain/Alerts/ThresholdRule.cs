@@ -78,6 +78,13 @@ public abstract record ThresholdRule
     /// <summary>The line a step stands for, with its value (「氾濫危険水位 3.20 m」).</summary>
     internal abstract (string Ja, string En) LineOf(ThresholdStep step);
 
+    /// <summary>What follows the value in a raise message: 「、氾濫危険水位 3.20 mに到達」 / " reached the flood danger level 3.20 m".</summary>
+    internal virtual (string Ja, string En) Reached(ThresholdStep step)
+    {
+        var (ja, en) = LineOf(step);
+        return ($"、{ja}に到達", $" reached {en}");
+    }
+
     /// <summary>What had to hold for the alert to clear, without the time.</summary>
     internal abstract (string Ja, string En) ClearSide { get; }
 
@@ -265,6 +272,9 @@ public sealed record GaugeSilenceRule : ThresholdRule
 
     internal override (string Ja, string En) LineOf(ThresholdStep step) =>
         ($"受信間隔 {Minutes(ExpectedInterval)} 分を超えて受信なし", $"silent past its {Minutes(ExpectedInterval)}-minute interval");
+
+    internal override (string Ja, string En) Reached(ThresholdStep step) =>
+        ($"、受信間隔 {Minutes(ExpectedInterval)} 分を超えて受信なし", $", silent past its {Minutes(ExpectedInterval)}-minute interval");
 
     internal override (string Ja, string En) ClearSide => ("受信の再開", "readings resumed");
 }

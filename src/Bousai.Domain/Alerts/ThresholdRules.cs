@@ -77,7 +77,7 @@ public static class ThresholdRules
 
     private static ThresholdDecision Raise(ThresholdRule rule, ThresholdStep to, ThresholdReading reading)
     {
-        var (lineJa, lineEn) = rule.LineOf(to);
+        var (reachedJa, reachedEn) = rule.Reached(to);
         var (levelJa, levelEn) = Level(to);
         return new ThresholdDecision
         {
@@ -85,8 +85,8 @@ public static class ThresholdRules
             From = ThresholdStep.None,
             To = to,
             AlertLevelEquivalent = AlertLevelEquivalent(to),
-            MessageJa = $"{rule.StationNameJa}: {reading.ValueJa}、{lineJa}に到達{levelJa}",
-            MessageEn = $"{rule.StationNameEn}: {reading.ValueEn} reached {lineEn}{levelEn}",
+            MessageJa = $"{rule.StationNameJa}: {reading.ValueJa}{reachedJa}{levelJa}",
+            MessageEn = $"{rule.StationNameEn}: {reading.ValueEn}{reachedEn}{levelEn}",
         };
     }
 
@@ -110,14 +110,17 @@ public static class ThresholdRules
     {
         var (sideJa, sideEn) = rule.ClearSide;
         var minutes = ThresholdRule.Minutes(rule.ClearAfter);
+        var (afterJa, afterEn) = rule.ClearAfter > TimeSpan.Zero
+            ? ($"{sideJa}が {minutes} 分続いたため解除", $"cleared after {minutes} minutes {sideEn}")
+            : ($"{sideJa}により解除", $"cleared: {sideEn}");
         return new ThresholdDecision
         {
             Kind = ThresholdDecisionKind.Clear,
             From = from,
             To = ThresholdStep.None,
             AlertLevelEquivalent = AlertLevelEquivalent(from),
-            MessageJa = $"{rule.StationNameJa}: {reading.ValueJa}、{sideJa}が {minutes} 分続いたため解除",
-            MessageEn = $"{rule.StationNameEn}: {reading.ValueEn}; cleared after {minutes} minutes {sideEn}",
+            MessageJa = $"{rule.StationNameJa}: {reading.ValueJa}、{afterJa}",
+            MessageEn = $"{rule.StationNameEn}: {reading.ValueEn}; {afterEn}",
         };
     }
 }
