@@ -66,6 +66,18 @@ public abstract record ThresholdRule
 
     public abstract ThresholdRuleKind Kind { get; }
 
+    /// <summary>
+    /// The first problem with this rule as data, naming the field (for the server's problem details), or null when
+    /// it can be evaluated.
+    /// </summary>
+    public virtual (string Field, string Reason)? Problem =>
+        string.IsNullOrWhiteSpace(StationId) ? ("stationId", "a rule names its station")
+        : Duration < TimeSpan.Zero ? ("duration", "the duration cannot be negative")
+        : ClearAfter < TimeSpan.Zero ? ("clearAfter", "the clear time cannot be negative")
+        : null;
+
+    internal static bool IsMargin(double value) => double.IsFinite(value) && value >= 0;
+
     /// <summary>The steps this rule can raise, low to high.</summary>
     public abstract IReadOnlyList<ThresholdStep> Steps { get; }
 
@@ -119,6 +131,13 @@ public sealed record RiverStageRule : ThresholdRule
 
     public override ThresholdRuleKind Kind => ThresholdRuleKind.RiverStage;
 
+    public override (string Field, string Reason)? Problem =>
+        base.Problem ?? (!IsMargin(ClearMarginMetres) ? ("clearMarginMetres", "the clear margin must be a finite, non-negative number of metres")
+            : Lines.Count == 0 ? ("thresholds", Thresholds.IsCrisisGauge
+                ? "a crisis gauge rule needs observation_start or danger"
+                : "a river stage rule needs caution, evacuation or danger")
+            : null);
+
     public override IReadOnlyList<ThresholdStep> Steps => Lines.Select(l => l.Step).ToList();
 
     private IReadOnlyList<(ThresholdStep Step, double Metres)> Lines
@@ -150,14 +169,15 @@ public sealed record RiverStageRule : ThresholdRule
 
     internal override (string Ja, string En) LineOf(ThresholdStep step)
     {
-        var metres = Metres(Lines.Single(l => l.Step == step).Metres);
+        // A step the station no longer defines (HQ edited the thresholds under an alert) is named without a value.
+        var metres = string.Concat(Lines.Where(l => l.Step == step).Select(l => $" {Metres(l.Metres)} m"));
         return step switch
         {
-            ThresholdStep.Observing => ($"観測開始水位 {metres} m", $"the observation start level {metres} m"),
-            ThresholdStep.Caution => ($"氾濫注意水位 {metres} m", $"the flood caution level {metres} m"),
-            ThresholdStep.Evacuation => ($"避難判断水位 {metres} m", $"the evacuation decision level {metres} m"),
-            ThresholdStep.Danger when Thresholds.IsCrisisGauge => ($"危険水位 {metres} m", $"the danger level {metres} m"),
-            ThresholdStep.Danger => ($"氾濫危険水位 {metres} m", $"the flood danger level {metres} m"),
+            ThresholdStep.Observing => ($"観測開始水位{metres}", $"the observation start level{metres}"),
+            ThresholdStep.Caution => ($"氾濫注意水位{metres}", $"the flood caution level{metres}"),
+            ThresholdStep.Evacuation => ($"避難判断水位{metres}", $"the evacuation decision level{metres}"),
+            ThresholdStep.Danger when Thresholds.IsCrisisGauge => ($"危険水位{metres}", $"the danger level{metres}"),
+            ThresholdStep.Danger => ($"氾濫危険水位{metres}", $"the flood danger level{metres}"),
             _ => throw new ArgumentOutOfRangeException(nameof(step), step, null),
         };
     }
@@ -180,6 +200,11 @@ public sealed record SixtyMinuteRainRule : ThresholdRule
     public required double ClearMarginMm { get; init; }
 
     public override ThresholdRuleKind Kind => ThresholdRuleKind.SixtyMinuteRain;
+
+    public override (string Field, string Reason)? Problem =>
+        base.Problem ?? (!double.IsFinite(CriterionMm) || CriterionMm <= 0 ? ("criterionMm", "the criterion must be a positive number of mm")
+            : !IsMargin(ClearMarginMm) ? ("clearMarginMm", "the clear margin must be a finite, non-negative number of mm")
+            : null);
 
     public override IReadOnlyList<ThresholdStep> Steps { get; } = [ThresholdStep.RainCriterion];
 
@@ -218,6 +243,10 @@ public sealed record LocalLandslideRule : ThresholdRule
 
     public override ThresholdRuleKind Kind => ThresholdRuleKind.LocalLandslide;
 
+    public override (string Field, string Reason)? Problem =>
+        base.Problem ?? (!IsMargin(ClearMarginSoilWaterIndex) ? ("clearMarginSoilWaterIndex", "the clear margin must be a finite, non-negative number")
+            : null);
+
     public override IReadOnlyList<ThresholdStep> Steps { get; } = [ThresholdStep.LandslideWarning];
 
     internal override ThresholdReading? Read(StationObservation observation)
@@ -254,6 +283,9 @@ public sealed record GaugeSilenceRule : ThresholdRule
     public required TimeSpan ExpectedInterval { get; init; }
 
     public override ThresholdRuleKind Kind => ThresholdRuleKind.GaugeSilence;
+
+    public override (string Field, string Reason)? Problem =>
+        base.Problem ?? (ExpectedInterval <= TimeSpan.Zero ? ("expectedInterval", "a station's expected interval must be positive") : null);
 
     public override IReadOnlyList<ThresholdStep> Steps { get; } = [ThresholdStep.Silent];
 

@@ -42,15 +42,17 @@ public static class ThresholdRules
         }
 
         var held = reachedSince.Count(since => at - since >= rule.Duration);
-        var raisedIndex = steps.ToList().IndexOf(state.Raised);
-        var clearSideSince = raisedIndex >= 0 && reading.OnClearSide ? state.ClearSideSince ?? at : (DateTimeOffset?)null;
+        var inForce = state.Raised != ThresholdStep.None;
+        var clearSideSince = inForce && reading.OnClearSide ? state.ClearSideSince ?? at : (DateTimeOffset?)null;
         var next = state with { ReachedSince = reachedSince, ClearSideSince = clearSideSince, LastObservedAt = at };
 
-        if (held > 0 && held - 1 > raisedIndex)
+        // Steps compare by their order in ThresholdStep, not by position in the rule's list, so an alert in force
+        // stays one alert when HQ edits the station's thresholds under it.
+        if (held > 0 && steps[held - 1] > state.Raised)
         {
             var to = steps[held - 1];
-            var raisedState = next with { Raised = to, RaisedAt = raisedIndex < 0 ? at : state.RaisedAt, ClearSideSince = null };
-            return new ThresholdEvaluation(raisedState, raisedIndex < 0 ? Raise(rule, to, reading) : Escalate(rule, state.Raised, to, reading));
+            var raisedState = next with { Raised = to, RaisedAt = inForce ? state.RaisedAt : at, ClearSideSince = null };
+            return new ThresholdEvaluation(raisedState, inForce ? Escalate(rule, state.Raised, to, reading) : Raise(rule, to, reading));
         }
 
         if (clearSideSince is { } since && at - since >= rule.ClearAfter)

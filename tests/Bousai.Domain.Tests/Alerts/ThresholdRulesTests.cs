@@ -365,6 +365,48 @@ public sealed class ThresholdRulesTests
     }
 
     [Fact]
+    public void Thresholds_edited_under_an_alert_keep_it_one_alert()
+    {
+        var (_, state) = Run(River(durationMinutes: 0), Levels("0=3.1"));
+        Assert.Equal(ThresholdStep.Evacuation, state.Raised);
+        var withoutEvacuation = River(durationMinutes: 0) with
+        {
+            Thresholds = new WaterLevelThresholds
+            {
+                IsCrisisGauge = false,
+                Levels = new Dictionary<WaterLevelThreshold, double>
+                {
+                    [WaterLevelThreshold.Caution] = 2.50,
+                    [WaterLevelThreshold.Danger] = 3.20,
+                },
+            },
+        };
+        var (decisions, _) = Run(withoutEvacuation, Levels("10=3.1 20=3.3"), state);
+        Assert.Equal("- E:Evacuation>Danger", Joined(decisions));
+    }
+
+    public static TheoryData<string, ThresholdRule, string?> Rules => new()
+    {
+        { "river rule as given", River(), null },
+        { "negative duration", River() with { Duration = TimeSpan.FromMinutes(-1) }, "duration" },
+        { "negative clear time", Rain() with { ClearAfter = TimeSpan.FromMinutes(-1) }, "clearAfter" },
+        { "no station", Rain() with { StationId = " " }, "stationId" },
+        { "NaN river margin", River(marginMetres: double.NaN), "clearMarginMetres" },
+        { "river with only 水防団待機", River() with { Thresholds = new WaterLevelThresholds { IsCrisisGauge = false, Levels = new Dictionary<WaterLevelThreshold, double> { [WaterLevelThreshold.Standby] = 2.0 } } }, "thresholds" },
+        { "rain criterion zero", Rain() with { CriterionMm = 0 }, "criterionMm" },
+        { "negative rain margin", Rain() with { ClearMarginMm = -1 }, "clearMarginMm" },
+        { "landslide rule as given", Landslide(), null },
+        { "infinite landslide margin", Landslide() with { ClearMarginSoilWaterIndex = double.PositiveInfinity }, "clearMarginSoilWaterIndex" },
+        { "silence rule as given", Silence(), null },
+        { "zero interval", Silence() with { ExpectedInterval = TimeSpan.Zero }, "expectedInterval" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rules))]
+    public void A_rule_as_data_names_the_field_it_cannot_accept(string _, ThresholdRule rule, string? field) =>
+        Assert.Equal(field, rule.Problem?.Field);
+
+    [Fact]
     public void A_rule_refuses_an_observation_of_another_kind() =>
         Assert.Throws<ArgumentException>(() =>
             ThresholdRules.Evaluate(Rain(), ThresholdRuleState.Initial, new RiverLevelObservation(Start, 2.6)));
