@@ -19,6 +19,14 @@ public sealed class ProductNames
 {
     static readonly TimeSpan Jst = TimeSpan.FromHours(9);
 
+    // Declared before Shipped: static initializers run in textual order.
+    static readonly JsonSerializerOptions FileJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Disallow,
+    };
+
     public IReadOnlyList<ProductName> Products { get; }
     public IReadOnlyList<string> Sources { get; }
 
@@ -69,13 +77,6 @@ public sealed class ProductNames
         return current.FirstOrDefault(p => p.Condition is not null && condition?.Contains(p.Condition) == true)
             ?? current.FirstOrDefault(p => p.Condition is null);
     }
-
-    static readonly JsonSerializerOptions FileJson = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        ReadCommentHandling = JsonCommentHandling.Disallow,
-    };
 
     sealed record TableFile(List<string>? Sources, List<ProductRow>? Products);
 
