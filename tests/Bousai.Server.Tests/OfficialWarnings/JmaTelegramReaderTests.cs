@@ -235,4 +235,68 @@ public sealed class JmaTelegramReaderTests
 
         Assert.Contains(expected, Refusal(ReadText(xml.Replace(part, replacement))));
     }
+
+    static string Telegram(string file) =>
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "OfficialWarnings", "Telegrams", file));
+
+    [Theory]
+    [InlineData("訓練", TelegramStatus.Drill)]
+    [InlineData("試験", TelegramStatus.Test)]
+    [InlineData("通常", TelegramStatus.Normal)]
+    public void Control_status_is_kept_so_drills_and_tests_never_pass_for_real(string status, TelegramStatus expected)
+    {
+        var xml = Telegram("landslide-issued.xml").Replace("<Status>通常</Status>", $"<Status>{status}</Status>");
+
+        Assert.Equal(expected, Assert.IsType<TelegramReading.ForTown>(ReadText(xml)).Telegram.Status);
+    }
+
+    [Fact]
+    public void Correction_is_read_as_a_correction_with_its_content()
+    {
+        var xml = Telegram("landslide-issued.xml").Replace("<InfoType>発表</InfoType>", "<InfoType>訂正</InfoType>");
+
+        var (telegram, town) = Assert.IsType<TelegramReading.ForTown>(ReadText(xml));
+
+        Assert.Equal(TelegramInfoType.Correction, telegram.InfoType);
+        Assert.Equal(4, town.HighestLevel);
+    }
+
+    [Fact]
+    public void Cancellation_naming_the_town_cancels_and_one_naming_only_other_areas_is_not_for_the_town()
+    {
+        var forTown = Telegram("weather-issued.xml").Replace("<InfoType>発表</InfoType>", "<InfoType>取消</InfoType>");
+        var elsewhere = Telegram("weather-other-area.xml").Replace("<InfoType>発表</InfoType>", "<InfoType>取消</InfoType>");
+
+        Assert.Equal(TelegramInfoType.Cancellation, Assert.IsType<TelegramReading.Cancels>(ReadText(forTown)).Telegram.InfoType);
+        Assert.IsType<TelegramReading.NotForTown>(ReadText(elsewhere));
+    }
+
+    [Fact]
+    public void Emergency_warning_stepping_down_keeps_the_warning_in_force_at_its_new_level()
+    {
+        var xml = Telegram("weather-emergency.xml")
+            .Replace("<Name>大雨特別警報</Name><Code>33</Code><Status>発表</Status>",
+                "<Name>大雨警報</Name><Code>03</Code><Status>特別警報から警報</Status>");
+
+        var town = Assert.IsType<TelegramReading.ForTown>(ReadText(xml)).Town;
+
+        Assert.Equal(new WarningInForce("大雨警報（土砂災害、浸水害）", "土砂災害、浸水害", "特別警報から警報", 3), town.InForce[0]);
+        Assert.Equal(3, town.HighestLevel);
+    }
+
+    [Fact]
+    public void Area_with_no_warnings_at_all_is_for_the_town_with_nothing_in_force()
+    {
+        var xml = Telegram("weather-lifted.xml").Replace(
+            """
+            <Kind><Name>大雨警報</Name><Code>03</Code><Status>解除</Status><Condition>土砂災害、浸水害</Condition></Kind>
+                    <Kind><Name>洪水注意報</Name><Code>18</Code><Status>解除</Status></Kind>
+            """,
+            "<Kind><Status>発表警報・注意報はなし</Status></Kind>\n");
+
+        var town = Assert.IsType<TelegramReading.ForTown>(ReadText(xml)).Town;
+
+        Assert.Empty(town.InForce);
+        Assert.Empty(town.Ended);
+    }
 }
