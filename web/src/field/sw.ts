@@ -1,156 +1,23 @@
-// The field page's service worker (/field-sw.js, scope /field): the page loads with no network once visited, and the
-// outbox is sent by Background Sync where the browser has it, even with the page closed.
-//   - navigations: network first, the cached page when offline;
-//   - /assets/* (hashed names, never change): cache first;
-//   - /api/config, /api/me, /api/reports/mine, /api/layers/*: network first, the last good answer when offline.
-// Built on its own as one classic script (vite.config.ts), so it runs in every browser that has service workers.
-import { townBbox, type MapConfig } from '../core/api';
+// The field page's service worker (/field-sw.js, scope /field): the page loads with no network once visited (the
+// shared offline part, core/pageWorker.ts), and the outbox is sent by Background Sync where the browser has it, even
+// with the page closed.
+import { serveOffline, type ExtendableEvent } from '../core/pageWorker';
 import { Outbox } from './outbox';
-import { dataCacheName, fromCacheHeader, shellCacheName, syncTag } from './swCaches';
+import { syncTag } from './swCaches';
 
-// The service worker's own globals, declared here: the project compiles against the DOM library, not webworker.
-interface ExtendableEvent extends Event {
-  waitUntil(promise: Promise<unknown>): void;
-}
-interface FetchEvent extends ExtendableEvent {
-  readonly request: Request;
-  respondWith(response: Promise<Response> | Response): void;
-}
 interface SyncEvent extends ExtendableEvent {
   readonly tag: string;
   readonly lastChance: boolean;
 }
-interface ServiceWorkerScope {
-  addEventListener(type: 'install' | 'activate', listener: (event: ExtendableEvent) => void): void;
-  addEventListener(type: 'fetch', listener: (event: FetchEvent) => void): void;
-  addEventListener(type: 'sync', listener: (event: SyncEvent) => void): void;
-  skipWaiting(): Promise<void>;
-  clients: { claim(): Promise<void> };
-  location: Location;
-}
-const worker = self as unknown as ServiceWorkerScope;
 
-const pageUrl = '/field';
-const dataPaths = ['/api/config', '/api/me', '/api/reports/mine'];
+// Every town layer the field map may draw is kept as it is read (the boundary at install).
+const worker = serveOffline({ page: 'field', dataPaths: ['/api/me', '/api/reports/mine'], startLayer: 'boundary',
+  alsoData: (path) => path.startsWith('/api/layers/') });
 
-worker.addEventListener('install', (event) => {
-  // Offline-ready from the first visit: the page, its assets, and the data it starts with. A failure here (the
-  // network dropped mid-install) leaves the runtime caching below to fill the gaps.
-  event.waitUntil(
-    Promise.all([cachePage().catch((error: unknown) => console.warn('page not cached', error)), cacheData()]).then(() => worker.skipWaiting()),
-  );
-});
-
-worker.addEventListener('activate', (event) => {
-  event.waitUntil(
-    (async () => {
-      const keep = [shellCacheName, dataCacheName];
-      // Only this page's own earlier caches: the other pages' service workers share the origin's cache storage.
-      for (const name of await caches.keys()) if (name.startsWith('bousai-field-') && !keep.includes(name)) await caches.delete(name);
-      await worker.clients.claim();
-    })(),
-  );
-});
-
-worker.addEventListener('fetch', (event) => {
-  const request = event.request;
-  if (request.method !== 'GET') return;
-  const url = new URL(request.url);
-  if (url.origin !== worker.location.origin) return;
-  if (request.mode === 'navigate') event.respondWith(navigation(request));
-  else if (url.pathname.startsWith('/assets/')) event.respondWith(asset(request));
-  else if (dataPaths.includes(url.pathname) || url.pathname.startsWith('/api/layers/')) event.respondWith(data(request));
-});
-
-worker.addEventListener('sync', (event) => {
+worker.addEventListener<SyncEvent>('sync', (event) => {
   if (event.tag !== syncTag) return;
   event.waitUntil(sendOutbox(event.lastChance));
 });
-
-async function navigation(request: Request): Promise<Response> {
-  try {
-    const response = await fetch(request);
-    // Only the page itself is kept: not the sign-in page a lapsed session is sent to, nor an error.
-    if (response.ok && response.type === 'basic' && new URL(response.url).pathname === pageUrl) {
-      const html = await response.clone().text();
-      void keepPage(response.clone(), html);
-    }
-    return response;
-  } catch (error) {
-    const cached = await caches.open(shellCacheName).then((cache) => cache.match(pageUrl, { ignoreSearch: true }));
-    if (cached) return markedAsCached(cached);
-    throw error;
-  }
-}
-
-async function asset(request: Request): Promise<Response> {
-  const cache = await caches.open(shellCacheName);
-  const cached = await cache.match(request);
-  if (cached) return cached;
-  const response = await fetch(request);
-  if (response.ok) await cache.put(request, response.clone());
-  return response;
-}
-
-async function data(request: Request): Promise<Response> {
-  const cache = await caches.open(dataCacheName);
-  try {
-    const response = await fetch(request);
-    if (response.ok) await cache.put(request, response.clone());
-    // Signed out (401) is the truth, not a reason to show what an earlier session saw.
-    else if (response.status === 401) await cache.delete(request);
-    return response;
-  } catch (error) {
-    const cached = await cache.match(request);
-    if (!cached) throw error;
-    return markedAsCached(cached);
-  }
-}
-
-/** A cached answer that says so: the page tells the crew it shows what was last loaded. */
-function markedAsCached(cached: Response): Response {
-  const headers = new Headers(cached.headers);
-  headers.set(fromCacheHeader, '1');
-  return new Response(cached.body, { status: cached.status, statusText: cached.statusText, headers });
-}
-
-/** The page and every asset it names (scripts, module preloads, styles). */
-async function cachePage(): Promise<void> {
-  const response = await fetch(pageUrl, { credentials: 'same-origin' });
-  if (!response.ok || response.redirected) throw new Error(`${pageUrl}: HTTP ${response.status}${response.redirected ? ' (signed out)' : ''}`);
-  await keepPage(response.clone(), await response.text());
-}
-
-async function keepPage(response: Response, html: string): Promise<void> {
-  const cache = await caches.open(shellCacheName);
-  const assets = [...new Set([...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]))];
-  const missing = [];
-  for (const path of assets) if (!(await cache.match(path))) missing.push(path);
-  await cache.addAll(missing);
-  await cache.put(pageUrl, response);
-  // Assets of earlier builds are no longer named by the page: let them go.
-  for (const request of await cache.keys()) {
-    const path = new URL(request.url).pathname;
-    if (path.startsWith('/assets/') && !assets.includes(path)) await cache.delete(request);
-  }
-}
-
-/** What the page needs at start: its settings, who is signed in, their reports, and the town's boundary. */
-async function cacheData(): Promise<void> {
-  const cache = await caches.open(dataCacheName);
-  const keep = async (path: string) => {
-    const response = await fetch(path, { credentials: 'same-origin' });
-    if (response.ok) await cache.put(path, response.clone());
-    return response;
-  };
-  try {
-    await Promise.all(dataPaths.filter((p) => p !== '/api/config').map(keep));
-    const config = (await (await keep('/api/config')).json()) as MapConfig;
-    await keep(`/api/layers/boundary?bbox=${townBbox(config.center).join(',')}`);
-  } catch (error) {
-    console.warn('start-up data not cached', error);
-  }
-}
 
 async function sendOutbox(lastChance: boolean): Promise<void> {
   const outbox = await Outbox.open();

@@ -1,8 +1,7 @@
-// What the service worker and the page agree on: cache names (the page empties the data cache on sign-out), the
-// Background Sync tag, and the header that marks an answer taken from the cache. Kept apart so the worker imports
-// nothing that needs a document.
-export const shellCacheName = 'bousai-field-shell-v1';
-export const dataCacheName = 'bousai-field-data-v1';
+// What the field page's service worker and the page agree on: its data cache, the Background Sync tag and the
+// from-cache header. Kept apart so the worker imports nothing that needs a document.
+import { pageCacheNames } from '../core/pageWorkerCaches';
+
+export { fromCacheHeader } from '../core/pageWorkerCaches';
+export const { data: dataCacheName } = pageCacheNames('field');
 export const syncTag = 'bousai-field-outbox';
-/** Set by the service worker on an answer it took from its cache because the network failed. */
-export const fromCacheHeader = 'X-Bousai-From-Cache';
