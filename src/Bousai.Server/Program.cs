@@ -1,6 +1,7 @@
 using Bousai.Server;
 using Bousai.Server.Accounts;
 using Bousai.Server.Alerts;
+using Bousai.Server.Drills;
 using Bousai.Server.Evacuation;
 using Bousai.Server.Geodata;
 using Bousai.Server.Health;
@@ -59,6 +60,7 @@ app.MapShelterOpenData();
 app.MapEvacuationApi();
 app.MapFieldReportApi();
 app.MapAlertApi();
+app.MapDrillApi();
 app.MapStationApi();
 app.MapLiveHubs();
 app.MapClientPages(app.Environment);

@@ -2,7 +2,14 @@ import { HubConnectionState, type IStreamResult, type IStreamSubscriber } from '
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SituationEvent, SituationMessage, SituationSnapshot } from '../src/core/live/situationMessages';
 import { followSituation, type LiveStatus, type SituationHub } from '../src/core/live/situationStream';
-import { batchMessage, snapshotMessage } from './fixtures';
+import { batchMessage as fixtureBatch, snapshotMessage } from './fixtures';
+
+/** The fixture batch without its drill's end, which asks for a new snapshot (tested on its own below). */
+const batchMessage = () => {
+  const message = fixtureBatch();
+  message.events = message.events.filter((e) => e.kind !== 'drill_ended');
+  return message;
+};
 
 /** One `Follow` call the page made: where it asked to start, and the server side of that stream. */
 interface FollowCall {
@@ -162,6 +169,22 @@ describe('the situation stream', () => {
 
     expect(hub.follows.map((f) => f.after)).toEqual([null, null]);
     expect(snapshots.map((s) => s.seq)).toEqual([snapshotSeq, 90]);
+  });
+
+  it('reloads a snapshot after a batch in which the drill ended, so what the drill made leaves the page', async () => {
+    const { hub, snapshots, batches } = start();
+    await vi.advanceTimersByTimeAsync(0);
+    hub.send(snapshotMessage());
+    const ended = fixtureBatch();
+    expect(ended.events.some((e) => e.kind === 'drill_ended')).toBe(true);
+    hub.send(ended);
+
+    expect(batches).toHaveLength(1);
+    expect(hub.follows.map((f) => f.after)).toEqual([null, null]);
+    const again = snapshotMessage();
+    again.snapshot.seq = ended.through;
+    hub.send(again);
+    expect(snapshots.map((s) => s.seq)).toEqual([snapshotSeq, ended.through]);
   });
 
   it('resumes after a lost connection from the last batch it applied', async () => {

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Bousai.Server.Alerts;
+using Bousai.Server.Drills;
 using Bousai.Server.Evacuation;
 using Bousai.Server.Reports;
 using Bousai.Server.Sensors;
@@ -26,6 +27,8 @@ namespace Bousai.Server.Live;
 [JsonDerivedType(typeof(SensorMessagesRefused), "sensor_messages_refused")]
 [JsonDerivedType(typeof(StationAdded), "station_added")]
 [JsonDerivedType(typeof(StationThresholdsChanged), "station_thresholds_changed")]
+[JsonDerivedType(typeof(DrillStarted), "drill_started")]
+[JsonDerivedType(typeof(DrillEnded), "drill_ended")]
 public abstract record SituationEvent
 {
     public long Seq { get; init; }
@@ -147,6 +150,21 @@ public sealed record StationThresholdsChanged(
     string? ChangedBy) : SituationEvent
 {
     public override SituationEvent ForPublic() => this with { ChangedBy = null };
+}
+
+/// <summary>HQ started a drill: from now on what is made is marked 訓練 / EXERCISE on every page and message.</summary>
+public sealed record DrillStarted(Drill Drill) : SituationEvent
+{
+    public override SituationEvent ForPublic() => this with { Drill = Drill.ForPublic() };
+}
+
+/// <summary>
+/// HQ ended the drill: everything made during it leaves the live picture. Clients load a new snapshot on this event
+/// rather than work out what left.
+/// </summary>
+public sealed record DrillEnded(Drill Drill) : SituationEvent
+{
+    public override SituationEvent ForPublic() => this with { Drill = Drill.ForPublic() };
 }
 
 public sealed record RefusalCount(string? StationId, string Reason, int Count);

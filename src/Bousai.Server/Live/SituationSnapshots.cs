@@ -1,5 +1,6 @@
 using System.Data;
 using Bousai.Server.Alerts;
+using Bousai.Server.Drills;
 using Bousai.Server.Evacuation;
 using Bousai.Server.Reports;
 using Bousai.Server.Sensors;
@@ -17,7 +18,8 @@ public sealed record SituationSnapshot(
     IReadOnlyList<StationState> Stations,
     IReadOnlyList<FieldReport> Reports,
     IReadOnlyList<AlertState> Alerts,
-    IReadOnlyList<SituationEvent> Recent);
+    IReadOnlyList<SituationEvent> Recent,
+    Drill? Drill = null);
 
 public sealed class SituationSnapshots(NpgsqlDataSource db, TimeProvider time)
 {
@@ -68,11 +70,12 @@ public sealed class SituationSnapshots(NpgsqlDataSource db, TimeProvider time)
         IReadOnlyList<SituationEvent> recent = isPublic
             ? []
             : await SituationEventLog.ReadRecentDecisionsAsync(connection, transaction, RecentEvents, ct);
+        var drill = await DrillStore.CurrentAsync(connection, transaction, ct);
         await transaction.CommitAsync(ct);
 
         return isPublic
             ? new SituationSnapshot(seq, time.GetUtcNow(), [.. shelters.Select(s => s.ForPublic())], [.. districts.Select(d => d.ForPublic())],
-                stations, [.. reports.Select(r => r.ForPublic())], alerts, recent)
-            : new SituationSnapshot(seq, time.GetUtcNow(), shelters, districts, stations, reports, alerts, recent);
+                stations, [.. reports.Select(r => r.ForPublic())], alerts, recent, drill?.ForPublic())
+            : new SituationSnapshot(seq, time.GetUtcNow(), shelters, districts, stations, reports, alerts, recent, drill);
     }
 }

@@ -173,6 +173,9 @@ function group(event: SituationEvent): 'shelter' | 'level' | 'report' | 'alert' 
       return 'station';
     case 'sensor_messages_refused':
       return 'refused';
+    case 'drill_started':
+    case 'drill_ended':
+      return 'level';
   }
 }
 
@@ -295,6 +298,10 @@ function describe(item: Item, names: PlaceNames): { sentence: string; detail?: s
     }
     case 'station_thresholds_changed':
       return { sentence: t('activity.stationThresholdsChanged', { name: names.station(event.stationId) }), detail: event.changedBy };
+    case 'drill_started':
+      return { sentence: t('activity.drillStarted', { name: event.drill.name }), detail: event.drill.startedBy, urgent: true };
+    case 'drill_ended':
+      return { sentence: t('activity.drillEnded', { name: event.drill.name }), detail: event.drill.endedBy };
   }
 }
 

@@ -115,6 +115,8 @@ const ja = {
   'activity.alertRaisedLevel': 'アラート 発報（レベル{level}）: {message}',
   'activity.alertAcknowledged': 'アラート 確認: {message}',
   'activity.alertCleared': 'アラート 解除: {message}',
+  'activity.drillStarted': '訓練開始: {name}（以後の記録はすべて訓練扱い）',
+  'activity.drillEnded': '訓練終了: {name}（訓練の記録は現況から外れました）',
   'activity.decidedBy': '決定：{who}／入力：{by}',
   alertFallback: 'アラート #{id}',
 
@@ -562,6 +564,8 @@ const en: Record<HqKey, string> = {
   'activity.alertRaisedLevel': 'Alert raised (level {level}): {message}',
   'activity.alertAcknowledged': 'Alert acknowledged: {message}',
   'activity.alertCleared': 'Alert cleared: {message}',
+  'activity.drillStarted': 'Drill started: {name} (everything recorded from now on is an exercise)',
+  'activity.drillEnded': 'Drill ended: {name} (its records left the live picture)',
   'activity.decidedBy': 'decided by {who}, entered by {by}',
   alertFallback: 'alert #{id}',
 

@@ -1,5 +1,6 @@
 // The situation as the page knows it: loaded from a snapshot, moved on by each event, watched by the views.
 import type {
+  Drill,
   AlertState,
   DistrictEvacuation,
   FieldReport,
@@ -60,6 +61,8 @@ export class Situation {
   readonly alerts = new Map<number, AlertState>();
   /** The hazards as the last hazards_changed gave them; null until one arrived (GET /api/hazards has them before). */
   hazards: HazardStatus[] | null = null;
+  /** The drill in progress, or null: while one is on, every view marks itself 訓練 / EXERCISE. */
+  drill: Drill | null = null;
   /** False until the first snapshot: until then nothing is known about opening status or levels. */
   known = false;
 
@@ -84,6 +87,7 @@ export class Situation {
     snapshot.stations.forEach((s) => this.stations.set(s.stationId, s));
     snapshot.reports.forEach((r) => this.reports.set(r.reportId, r));
     (snapshot.alerts ?? []).forEach((a) => this.alerts.set(a.alertId, a));
+    this.drill = snapshot.drill ?? null;
     this.known = true;
     this.emit({ kind: 'snapshot', snapshot });
   }
@@ -154,6 +158,13 @@ export class Situation {
         this.stations.set(event.state.stationId, event.state);
         return { event, stationBefore };
       }
+      case 'drill_started':
+        this.drill = event.drill;
+        return { event };
+      // What the drill made leaves with a new snapshot, which the stream loads on this event.
+      case 'drill_ended':
+        this.drill = null;
+        return { event };
       case 'sensor_messages_refused':
       // The register itself is not held here: the views that show gauges load it again (stationRegisterKinds).
       case 'station_added':

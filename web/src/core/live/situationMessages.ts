@@ -279,7 +279,21 @@ export type SituationEvent =
       thresholds: StationThresholds;
       previousThresholds: StationThresholds;
       changedBy?: string;
-    });
+    })
+  /** From now on everything made is marked 訓練 / EXERCISE. */
+  | (EventBase & { kind: 'drill_started'; drill: Drill })
+  /** The drill's records left the live picture: the page loads a new snapshot. */
+  | (EventBase & { kind: 'drill_ended'; drill: Drill });
+
+/** A drill (訓練); who started or ended it is staff only. */
+export interface Drill {
+  drillId: number;
+  name: string;
+  startedAt: string;
+  startedBy?: string;
+  endedAt?: string;
+  endedBy?: string;
+}
 
 export type SituationEventKind = SituationEvent['kind'];
 
@@ -294,6 +308,8 @@ export interface SituationSnapshot {
   reports: FieldReport[];
   alerts: AlertState[];
   recent: SituationEvent[];
+  /** The drill in progress; absent when none is on. */
+  drill?: Drill;
 }
 
 export type ResyncReason = 'expired' | 'too_far_behind' | 'unknown_position';

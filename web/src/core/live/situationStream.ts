@@ -167,6 +167,8 @@ export function followSituation(hubUrl: string, handlers: SituationStreamHandler
         lastThrough = message.through;
         if (message.events.length > 0) handlers.events(message.events);
         markLive();
+        // What a drill made leaves the live picture when it ends: start again from a snapshot without it.
+        if (message.events.some((e) => e.kind === 'drill_ended')) resync();
         break;
       case 'resync':
         console.info(`situation stream: server asks for a fresh snapshot (${message.reason})`);
