@@ -16,13 +16,15 @@ export type WritePath<M extends WriteMethod> = {
   [P in keyof paths]: paths[P][M] extends { responses: unknown } ? P : never;
 }[keyof paths];
 
-/** The JSON request body of an operation (undefined when it takes none). */
+/** The JSON request body of an operation (undefined when it takes none); a file (Blob) where it takes XML. */
 export type RequestBody<P extends keyof paths, M extends WriteMethod> =
   Operation<P, M> extends { requestBody: { content: { 'application/json': infer B } } }
     ? B
     : Operation<P, M> extends { requestBody?: { content: { 'application/json': infer B } } }
       ? B | undefined
-      : undefined;
+      : Operation<P, M> extends { requestBody: { content: { 'application/xml': unknown } } }
+        ? Blob
+        : undefined;
 
 type JsonOf<R> = R extends { content: { 'application/json': infer T } } ? T : undefined;
 
@@ -144,13 +146,15 @@ export async function send<M extends WriteMethod, P extends WritePath<M>>(
   body: RequestBody<P, M>,
 ): Promise<SendResult<ResponseBody<P, M>>> {
   const url = fillPath(path, params as Record<string, string | number>);
+  // A file (a JMA telegram) goes as it is, as XML; everything else as JSON.
+  const file = body instanceof Blob;
   let response: Response;
   try {
     response = await fetch(url, {
       method: method.toUpperCase(),
       credentials: 'same-origin',
-      headers: { Accept: 'application/json, application/problem+json', 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { Accept: 'application/json, application/problem+json', 'Content-Type': file ? 'application/xml' : 'application/json' },
+      body: body === undefined ? undefined : file ? body : JSON.stringify(body),
     });
   } catch (error) {
     return { ok: false, kind: 'network', status: 0, detail: error instanceof Error ? error.message : String(error), fields: {} };

@@ -10,7 +10,10 @@ import { subscriptions, type Mounted } from '../core/mounted';
 import type { RefusalCount, SituationEvent, SituationSnapshot, StationState } from '../core/live/situationMessages';
 import { crowdingLabel } from '../core/shelterFacts';
 import { metresText, stageRank, stageThresholdKey, thresholdName } from '../core/stations/stationFacts';
+import { alertText } from './alertCue';
 import { deadLetterReason } from './deadLetters';
+import { officialName } from './officialWarnings';
+import { recommendedName } from './recommendations';
 
 /** Enough to scroll back over a busy hour without the page growing without bound. */
 const maxItems = 200;
@@ -58,7 +61,7 @@ export function mountActivityList(list: HTMLElement, status: HTMLElement, situat
   status.textContent = t('activityWaiting');
 
   const rememberAlerts = (event: SituationEvent) => {
-    if (event.kind === 'alert_raised') alertMessages.set(event.alert.alertId, event.alert.message);
+    if (event.kind === 'alert_raised' || event.kind === 'alert_escalated') alertMessages.set(event.alert.alertId, event.alert.message);
   };
 
   const create = (event: SituationEvent, context: Omit<Item, 'event' | 'element'>): Item => {
@@ -164,9 +167,14 @@ function group(event: SituationEvent): 'shelter' | 'level' | 'report' | 'alert' 
     case 'field_report_withdrawn':
       return 'report';
     case 'alert_raised':
+    case 'alert_escalated':
     case 'alert_acknowledged':
     case 'alert_cleared':
       return 'alert';
+    case 'official_warning_changed':
+    case 'evacuation_recommended':
+    case 'evacuation_recommendation_answered':
+      return 'level';
     case 'station_state_changed':
     case 'station_added':
     case 'station_thresholds_changed':
@@ -275,6 +283,37 @@ function describe(item: Item, names: PlaceNames): { sentence: string; detail?: s
         sentence,
         detail: joinDetail(a.districtId ? names.district(a.districtId) : undefined, a.raisedBy),
         urgent: true,
+      };
+    }
+    case 'alert_escalated': {
+      const a = event.alert;
+      return {
+        sentence: t('activity.alertEscalated', { level: a.level ?? '—', message: shorten(alertText(a)) ?? '' }),
+        detail: a.stationId ? names.station(a.stationId) : undefined,
+        urgent: true,
+      };
+    }
+    case 'official_warning_changed': {
+      const w = event.warning;
+      return {
+        sentence: t(`activity.official.${w.status}`, { name: officialName(w) }),
+        detail: joinDetail(w.condition, w.enteredBy),
+        urgent: w.status === 'in_force' && (w.levelEquivalent ?? 0) >= 3,
+      };
+    }
+    case 'evacuation_recommended': {
+      const r = event.recommendation;
+      return {
+        sentence: t('activity.recommended', { district: names.district(r.districtId), level: r.level, levelName: recommendedName(r) }),
+        detail: shorten(lang() === 'ja' ? r.reasonJa : r.reasonEn),
+        urgent: true,
+      };
+    }
+    case 'evacuation_recommendation_answered': {
+      const r = event.recommendation;
+      return {
+        sentence: t(`activity.recommendation.${r.status}`, { district: names.district(r.districtId), level: r.level, levelName: recommendedName(r) }),
+        detail: joinDetail(r.answeredBy, shorten(r.answerReason)),
       };
     }
     case 'alert_acknowledged':

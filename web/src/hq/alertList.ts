@@ -10,12 +10,14 @@ import { repeat } from 'lit-html/directives/repeat.js';
 import { describedBy, fieldError, formMessage, formText, isInvalid, type FieldErrors } from '../core/form';
 import { lang, onLangChange } from '../core/i18n';
 import { hhmm, isoTime } from '../core/japanTime';
-import { concerns, type Situation } from '../core/live/situation';
+import { alertKinds, concerns, type Situation } from '../core/live/situation';
 import type { AlertState, AlertStatus } from '../core/live/situationMessages';
 import { subscriptions, type Mounted } from '../core/mounted';
 import { send, type SendFailure, type SendResult } from '../core/send';
 import type { components } from '../core/http.generated';
+import { valueText } from '../core/stations/stationFacts';
 import type { PlaceNames } from './activityList';
+import { alertLevel, alertText, needsAttention } from './alertCue';
 import {
   checkRaise,
   emptyRaiseDraft,
@@ -82,8 +84,19 @@ function fromServer(alert: ServerAlert): ShownAlert {
     acknowledgedAt: alert.acknowledgedAt ?? undefined,
     clearedAt: alert.clearedAt ?? undefined,
     note: alert.note ?? undefined,
+    source: alert.source === 'system' ? 'system' : 'hq',
+    stationId: alert.stationId ?? undefined,
+    ruleKind: alert.ruleKind ?? undefined,
+    step: alert.step ?? undefined,
+    levelEquivalent: alert.levelEquivalent ?? undefined,
+    messageEn: alert.messageEn ?? undefined,
+    drillId: alert.drillId ?? undefined,
+    updatedAt: alert.updatedAt ?? undefined,
   };
 }
+
+/** Newest first: an escalation counts as new. */
+const latest = (alert: AlertState) => alert.updatedAt ?? alert.raisedAt;
 
 export function mountAlertList(
   list: HTMLElement,
@@ -126,7 +139,7 @@ export function mountAlertList(
     return [...situation.alerts.values()]
       .map(shown)
       .filter((a) => a.status !== 'cleared')
-      .sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
+      .sort((a, b) => latest(b).localeCompare(latest(a)));
   };
 
   const districtChoices = () =>
@@ -321,20 +334,48 @@ export function mountAlertList(
     </div>`;
   };
 
+  /** The gauge, the step it reached and what it reads now. */
+  const systemFacts = (alert: ShownAlert): TemplateResult => {
+    const state = alert.stationId ? situation.stations.get(alert.stationId) : undefined;
+    return html`<span class="alert-record alert-facts">
+      ${alert.stationId ? html`<span class="alert-station">${t('alertList.station', { name: names.station(alert.stationId) })}</span>` : nothing}
+      ${alert.step ? html`<span class="alert-step">${t(`thresholdStep.${alert.step}`)}</span>` : nothing}
+      ${state ? html`<span class="alert-value">${t('alertList.now', { value: valueText(state), time: hhmm(state.observedAt) })}</span>` : nothing}
+    </span>`;
+  };
+
   const item = (alert: ShownAlert): TemplateResult => {
     const failure = failures.get(alert.alertId) ?? null;
-    return html`<li class=${`alert-item alert-${alert.status}`} data-alert-id=${String(alert.alertId)} data-status=${alert.status}>
+    const system = alert.source === 'system';
+    const level = alertLevel(alert);
+    const urgent = needsAttention(alert);
+    return html`<li
+      class=${`alert-item alert-${alert.status}${urgent ? ' alert-urgent' : ''}${alert.drillId !== undefined ? ' alert-drill' : ''}`}
+      data-alert-id=${String(alert.alertId)}
+      data-status=${alert.status}
+      data-source=${alert.source ?? 'hq'}
+      data-level=${level !== undefined ? String(level) : nothing}
+      data-urgent=${urgent ? 'true' : nothing}
+    >
       <span class="alert-meta">
-        <time datetime=${isoTime(alert.raisedAt)}>${hhmm(alert.raisedAt)}</time>
+        <time datetime=${isoTime(latest(alert))}>${hhmm(latest(alert))}</time>
+        ${alert.drillId !== undefined ? html`<span class="drill-mark">${t('drillMark')}</span>` : nothing}
         <span class="alert-status">${t(`alertStatus.${alert.status}`)}</span>
+        <span class="alert-source">${t(system ? 'alertSource.system' : 'alertSource.hq')}</span>
         <span class="alert-kind">${tOr(`alertKind.${alert.kind}`, alert.kind)}</span>
-        ${alert.level !== undefined ? t('evacLevelNumber', { level: alert.level }) : nothing}
+        ${level !== undefined
+          ? html`<span class="alert-level">${system ? t('alertLevelEquivalent', { level }) : t('evacLevelNumber', { level })}</span>`
+          : nothing}
         ${alert.districtId ? names.district(alert.districtId) : nothing}
       </span>
-      <span class="alert-message">${alert.message}</span>
+      <span class="alert-message">${alertText(alert)}</span>
+      ${system ? systemFacts(alert) : nothing}
       <span class="alert-record alert-raised-by">
-        ${t('alertList.raisedRecord', { time: hhmm(alert.raisedAt), who: alert.raisedBy ?? '—' })}
+        ${t('alertList.raisedRecord', { time: hhmm(alert.raisedAt), who: alert.raisedBy ?? t('alertSource.system') })}
       </span>
+      ${alert.updatedAt && alert.updatedAt !== alert.raisedAt
+        ? html`<span class="alert-record alert-escalated">${t('alertList.escalatedRecord', { time: hhmm(alert.updatedAt) })}</span>`
+        : nothing}
       ${alert.status === 'acknowledged'
         ? html`<span class="alert-record alert-acknowledged-by">
             ${t('alertList.acknowledgedRecord', {
@@ -358,8 +399,13 @@ export function mountAlertList(
       clearing = null;
       notice = { text: t('alertList.conflict'), refused: true };
     }
-    count.textContent = situation.known ? t('alertsCount', { n: alerts.length }) : '';
+    const urgent = alerts.filter(needsAttention).length;
+    count.textContent = situation.known
+      ? t('alertsCount', { n: alerts.length }) + (urgent > 0 ? ` ⚠ ${t('alertList.urgentCount', { n: urgent })}` : '')
+      : '';
     count.dataset.count = String(alerts.length);
+    count.dataset.urgent = String(urgent);
+    count.classList.toggle('urgent', urgent > 0);
     count.hidden = !situation.known;
 
     render(
@@ -408,7 +454,8 @@ export function mountAlertList(
   subs.add(() => panel.removeEventListener('keydown', onKeydown));
   subs.add(
     situation.onChange((change) => {
-      if (concerns(change, ['alert_raised', 'alert_acknowledged', 'alert_cleared'])) paint();
+      // Gauge states too: a system alert shows what its gauge reads now.
+      if (concerns(change, [...alertKinds, 'station_state_changed'])) paint();
     }),
   );
   subs.add(onLangChange(paint));

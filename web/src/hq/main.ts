@@ -24,7 +24,11 @@ import { everyHalfMinute, stationName, type StationRef } from '../core/stations/
 import { stationRefFromProps } from '../core/stations/stationList';
 import { showSignedInUser } from './account';
 import { mountActivityList, type PlaceNames } from './activityList';
+import { mountAlertSound } from './alertCue';
 import { mountAlertList } from './alertList';
+import { mountDrillControl } from './drillControl';
+import { mountOfficialWarnings } from './officialWarnings';
+import { mountRecommendations } from './recommendations';
 import { mountDetailsPanel, type DetailsPanel } from './detailsPanel';
 import { mountDistrictLevels, type DistrictLevels } from './districtLevels';
 import { mountGaugeOverview, toStationRef } from './gaugeOverview';
@@ -45,6 +49,10 @@ const situation = new Situation();
 const names = placeNames();
 const activity = mountActivityList(byId('activity-list'), byId('activity-status'), situation, names);
 const alertList = mountAlertList(byId('alert-list'), byId('alerts-count'), situation, names);
+mountAlertSound(byId<HTMLButtonElement>('alert-sound'), situation);
+const drillControl = mountDrillControl(byId('drill-control'), situation);
+const recommendations = mountRecommendations(byId('recommendations'), situation, names);
+const officialWarnings = mountOfficialWarnings(byId('official-warnings'), situation);
 let details: DetailsPanel | null = null;
 const gauges = mountGaugeOverview(
   byId('station-list'),
@@ -78,7 +86,12 @@ const signedIn = showSignedInUser();
 signedIn.then(
   (user) => {
     setDetailActionsRole(user?.role ?? null, user?.userName ?? null);
-    if (user) alertList.setRole(user.role);
+    if (user) {
+      alertList.setRole(user.role);
+      drillControl.setRole(user.role);
+      recommendations.setRole(user.role);
+      officialWarnings.setRole(user.role);
+    }
     hazardPanel.setRole(user?.role ?? null);
   },
   () => undefined, // without a profile everything stays read-only
@@ -198,6 +211,7 @@ async function start(): Promise<void> {
       showSituation();
       activity.refresh();
       alertList.refresh();
+      recommendations.refresh();
     },
     () => undefined,
   );

@@ -2,6 +2,8 @@
 import type {
   Drill,
   AlertState,
+  EvacuationRecommendation,
+  OfficialWarning,
   DistrictEvacuation,
   FieldReport,
   HazardStatus,
@@ -51,6 +53,9 @@ export const situationKinds: readonly SituationEventKind[] = [
   'alert_cleared',
 ];
 
+/** Alert changes: the alert list and its cue. */
+export const alertKinds: readonly SituationEventKind[] = ['alert_raised', 'alert_escalated', 'alert_acknowledged', 'alert_cleared'];
+
 export class Situation {
   readonly shelters = new Map<string, ShelterState>();
   readonly districts = new Map<string, DistrictEvacuation>();
@@ -59,6 +64,10 @@ export class Situation {
   readonly reports = new Map<number, FieldReport>();
   /** Alerts not yet cleared. */
   readonly alerts = new Map<number, AlertState>();
+  /** Official warnings in force, by warning id. */
+  readonly officialWarnings = new Map<number, OfficialWarning>();
+  /** Open recommendations of a district 警戒レベル, by recommendation id (staff only). */
+  readonly recommendations = new Map<number, EvacuationRecommendation>();
   /** The hazards as the last hazards_changed gave them; null until one arrived (GET /api/hazards has them before). */
   hazards: HazardStatus[] | null = null;
   /** The drill in progress, or null: while one is on, every view marks itself 訓練 / EXERCISE. */
@@ -80,6 +89,8 @@ export class Situation {
     this.stations.clear();
     this.reports.clear();
     this.alerts.clear();
+    this.officialWarnings.clear();
+    this.recommendations.clear();
     // A snapshot does not carry the hazards: views that show them load them again.
     this.hazards = null;
     snapshot.shelters.forEach((s) => this.shelters.set(s.shelterId, s));
@@ -87,6 +98,8 @@ export class Situation {
     snapshot.stations.forEach((s) => this.stations.set(s.stationId, s));
     snapshot.reports.forEach((r) => this.reports.set(r.reportId, r));
     (snapshot.alerts ?? []).forEach((a) => this.alerts.set(a.alertId, a));
+    (snapshot.officialWarnings ?? []).forEach((w) => this.officialWarnings.set(w.warningId, w));
+    (snapshot.recommendations ?? []).forEach((r) => this.recommendations.set(r.recommendationId, r));
     this.drill = snapshot.drill ?? null;
     this.known = true;
     this.emit({ kind: 'snapshot', snapshot });
@@ -136,6 +149,12 @@ export class Situation {
       case 'alert_raised':
         this.alerts.set(event.alert.alertId, event.alert);
         return { event };
+      // Escalation replaces the one alert: 注意 → 判断 → 危険 is one alert, not three.
+      case 'alert_escalated': {
+        const alertBefore = this.alerts.get(event.alert.alertId);
+        this.alerts.set(event.alert.alertId, event.alert);
+        return { event, alertBefore };
+      }
       case 'alert_acknowledged': {
         const alertBefore = this.alerts.get(event.alertId);
         if (alertBefore) {
@@ -164,6 +183,16 @@ export class Situation {
       // What the drill made leaves with a new snapshot, which the stream loads on this event.
       case 'drill_ended':
         this.drill = null;
+        return { event };
+      case 'official_warning_changed':
+        if (event.warning.status === 'in_force') this.officialWarnings.set(event.warning.warningId, event.warning);
+        else this.officialWarnings.delete(event.warning.warningId);
+        return { event };
+      case 'evacuation_recommended':
+        if (event.recommendation.status === 'open') this.recommendations.set(event.recommendation.recommendationId, event.recommendation);
+        return { event };
+      case 'evacuation_recommendation_answered':
+        this.recommendations.delete(event.recommendation.recommendationId);
         return { event };
       case 'sensor_messages_refused':
       // The register itself is not held here: the views that show gauges load it again (stationRegisterKinds).

@@ -219,6 +219,71 @@ export interface AlertState {
   clearedAt?: string;
   /** Why it was cleared, as the one who cleared it wrote. */
   note?: string;
+  /** Issue 12: 'hq' (raised by hand) or 'system' (a threshold rule on a gauge). */
+  source?: AlertSource;
+  /** A system alert: the gauge, the rule and the step it reached. */
+  stationId?: string;
+  ruleKind?: ThresholdRuleKind;
+  step?: ThresholdStep;
+  /** 警戒レベル相当 of a system alert (its `level` too). */
+  levelEquivalent?: number;
+  /** The message in English (`message` is the Japanese one). */
+  messageEn?: string;
+  /** Made while a drill was on: 訓練 / EXERCISE. */
+  drillId?: number;
+  /** When a system alert last escalated. */
+  updatedAt?: string;
+}
+
+export type AlertSource = 'hq' | 'system';
+export type ThresholdRuleKind = 'river_stage' | 'sixty_minute_rain' | 'local_landslide' | 'gauge_silence';
+export type ThresholdStep = 'observing' | 'caution' | 'evacuation' | 'danger' | 'rain_criterion' | 'landslide_warning' | 'silent';
+
+export type OfficialWarningKind = 'weather_warning' | 'landslide_alert' | 'river_flood';
+export type OfficialWarningStatus = 'in_force' | 'ended' | 'cancelled';
+export type OfficialWarningSource = 'jma_feed' | 'jma_upload' | 'jma_drop' | 'hand';
+
+/** An official warning (JMA 防災情報XML or entered by hand from a fax or call): never a local estimate. */
+export interface OfficialWarning {
+  warningId: number;
+  warningKey: string;
+  kind: OfficialWarningKind;
+  name: string;
+  nameEn: string;
+  condition?: string;
+  levelEquivalent?: number;
+  status: OfficialWarningStatus;
+  source: OfficialWarningSource;
+  issuedAt: string;
+  validUntil?: string;
+  areas: string[];
+  rivers: string[];
+  headline?: string;
+  enteredByHand: boolean;
+  /** Staff only: who entered it by hand. */
+  enteredBy?: string;
+  drillId?: number;
+  updatedAt: string;
+}
+
+export type EvacuationRecommendationStatus = 'open' | 'issued' | 'dismissed' | 'superseded';
+
+/** A district 警戒レベル the system recommends; a person issues or dismisses it (staff only). */
+export interface EvacuationRecommendation {
+  recommendationId: number;
+  districtId: string;
+  level: number;
+  levelNameJa: string;
+  levelNameEn: string;
+  basis: string;
+  reasonJa: string;
+  reasonEn: string;
+  madeAt: string;
+  status: EvacuationRecommendationStatus;
+  answeredBy?: string;
+  answeredAt?: string;
+  answerReason?: string;
+  drillId?: number;
 }
 
 /** Metres by stage key (standby, caution, evacuation, danger; a crisis gauge has observation_start and danger). */
@@ -266,6 +331,8 @@ export type SituationEvent =
     })
   | (EventBase & { kind: 'field_report_withdrawn'; reportId: number })
   | (EventBase & { kind: 'alert_raised'; alert: AlertState })
+  /** A system alert reached a higher step: the same alert, as it is now. */
+  | (EventBase & { kind: 'alert_escalated'; alert: AlertState })
   /** acknowledgedAt / clearedAt are absent only in events logged before the server carried them. */
   | (EventBase & { kind: 'alert_acknowledged'; alertId: number; acknowledgedBy: string; acknowledgedAt?: string })
   | (EventBase & { kind: 'alert_cleared'; alertId: number; clearedBy: string; note?: string; clearedAt?: string })
@@ -283,7 +350,12 @@ export type SituationEvent =
   /** From now on everything made is marked 訓練 / EXERCISE. */
   | (EventBase & { kind: 'drill_started'; drill: Drill })
   /** The drill's records left the live picture: the page loads a new snapshot. */
-  | (EventBase & { kind: 'drill_ended'; drill: Drill });
+  | (EventBase & { kind: 'drill_ended'; drill: Drill })
+  /** An official warning was issued, continued with changes, ended or cancelled. */
+  | (EventBase & { kind: 'official_warning_changed'; warning: OfficialWarning })
+  | (EventBase & { kind: 'evacuation_recommended'; recommendation: EvacuationRecommendation })
+  /** Issued, dismissed or superseded. */
+  | (EventBase & { kind: 'evacuation_recommendation_answered'; recommendation: EvacuationRecommendation });
 
 /** A drill (訓練); who started or ended it is staff only. */
 export interface Drill {
@@ -310,6 +382,10 @@ export interface SituationSnapshot {
   recent: SituationEvent[];
   /** The drill in progress; absent when none is on. */
   drill?: Drill;
+  /** Official warnings in force. */
+  officialWarnings?: OfficialWarning[];
+  /** Staff: open recommendations; the public hub sends none. */
+  recommendations?: EvacuationRecommendation[];
 }
 
 export type ResyncReason = 'expired' | 'too_far_behind' | 'unknown_position';
