@@ -85,6 +85,18 @@ describe('send()', () => {
     expect(await issue()).toMatchObject({ ok: false, kind: 'rate_limited', status: 429, retryAfterSeconds: 30 });
   });
 
+  it('sends a file (a JMA telegram) as it is, as XML', async () => {
+    const fetch = answer(201, { outcome: 'recorded', warnings: [] });
+    const telegram = new File(['<Report/>'], 'telegram.xml', { type: 'text/xml' });
+
+    const result = await send('post', '/api/official-warnings/telegrams', {}, telegram);
+
+    expect(result).toMatchObject({ ok: true, status: 201, value: { outcome: 'recorded' } });
+    const [, init] = fetch.mock.calls[0];
+    expect(new Headers(init?.headers).get('Content-Type')).toBe('application/xml');
+    expect(init?.body).toBe(telegram);
+  });
+
   it('reports a network failure instead of throwing', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
 
