@@ -192,6 +192,33 @@ describe('the district 警戒レベル list', () => {
     expect(q<HTMLTextAreaElement>('#level-form-district-yashiro [name="reason"]').value).toBe('緊急安全確保の基準に達した');
   });
 
+  it('marks a level issued during a drill 訓練, and one issued from a recommendation as such', () => {
+    mount();
+    situation.apply([
+      {
+        kind: 'district_evacuation_level_changed',
+        seq: 300,
+        at: '2026-07-08T05:45:00+00:00',
+        previousLevel: 0,
+        district: {
+          districtId: 'district-niijuku',
+          level: 4,
+          issuedAt: '2026-07-08T05:45:00+00:00',
+          decidedBy: '本部長',
+          enteredBy: 'hq',
+          reason: '訓練想定：屋代川 氾濫危険水位',
+          recommendationId: 7,
+          drillId: 2,
+        },
+      },
+    ]);
+
+    const record = row('district-niijuku').querySelector('.district-record')!;
+    expect(record.querySelector('.drill-mark')?.textContent).toBe('訓練');
+    expect(record.querySelector('.district-from-recommendation')?.textContent).toBe('システムの推奨に基づいて発令');
+    expect(row('district-yashiro').querySelector('.drill-mark')).toBeNull();
+  });
+
   it('is read-only for a role other than hq', async () => {
     mount('field');
 

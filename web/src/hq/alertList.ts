@@ -454,6 +454,10 @@ export function mountAlertList(
   subs.add(() => panel.removeEventListener('keydown', onKeydown));
   subs.add(
     situation.onChange((change) => {
+      // An escalation is the server's newer word on the alert: this screen's own earlier answer no longer stands over it.
+      if (change.kind === 'events') {
+        change.applied.forEach(({ event }) => event.kind === 'alert_escalated' && answered.delete(event.alert.alertId));
+      }
       // Gauge states too: a system alert shows what its gauge reads now.
       if (concerns(change, [...alertKinds, 'station_state_changed'])) paint();
     }),

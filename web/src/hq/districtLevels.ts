@@ -163,12 +163,16 @@ export function mountDistrictLevels(list: HTMLElement, options: DistrictLevelsOp
   const record = (evacuation: DistrictEvacuation | undefined): TemplateResult | typeof nothing => {
     if (!evacuation?.issuedAt) return nothing;
     return html`<p class="district-record">
+      ${evacuation.drillId !== undefined ? html`<span class="drill-mark">${t('drillMark')}</span>` : nothing}
       ${t('levelForm.record', {
         time: hhmm(evacuation.issuedAt),
         who: evacuation.decidedBy ?? '—',
         by: evacuation.enteredBy ?? '—',
       })}
       ${evacuation.reason ? html`<br /><span class="district-reason">${t('levelForm.recordReason', { reason: evacuation.reason })}</span>` : nothing}
+      ${evacuation.recommendationId !== undefined
+        ? html`<br /><span class="district-from-recommendation">${t('levelForm.fromRecommendation')}</span>`
+        : nothing}
     </p>`;
   };
 

@@ -540,6 +540,7 @@ const ja = {
   'official.recorded': '「{name}」を手入力で記録しました。',
   'official.gone': 'この発表はすでに終了しています。',
   'official.badTime': '日時を正しく入力してください。',
+  'levelForm.fromRecommendation': 'システムの推奨に基づいて発令',
 
   recommendationsTitle: '発令の推奨',
   'recommendations.none': '推奨はありません。',
@@ -1102,6 +1103,7 @@ const en: Record<HqKey, string> = {
   'official.recorded': '"{name}" recorded by hand.',
   'official.gone': 'This warning has already ended.',
   'official.badTime': 'Enter a complete date and time.',
+  'levelForm.fromRecommendation': 'Issued from the system’s recommendation',
 
   recommendationsTitle: 'Recommended levels',
   'recommendations.none': 'No recommendation.',

@@ -81,6 +81,10 @@ export interface DistrictEvacuation {
   enteredBy?: string;
   /** Staff only: why it was issued or lifted (recorded since the server requires a reason). */
   reason?: string;
+  /** Issue 12: the recommendation it answered, when issued from one. */
+  recommendationId?: number;
+  /** Issued during a drill: 訓練 / EXERCISE, beside the real level. */
+  drillId?: number;
 }
 
 /** Where a water level stands against its station's own 基準水位 (a crisis gauge: normal, observing, danger). */
