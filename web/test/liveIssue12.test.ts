@@ -50,8 +50,9 @@ const alert: AlertState = {
 };
 
 let seq = 200;
-const event = <K extends SituationEvent['kind']>(e: Omit<Extract<SituationEvent, { kind: K }>, 'seq' | 'at'>) =>
-  ({ ...e, seq: ++seq, at }) as SituationEvent;
+/** An event without its position: the helper numbers it. */
+type Bare = SituationEvent extends infer E ? (E extends unknown ? Omit<E, 'seq' | 'at'> : never) : never;
+const event = (e: Bare): SituationEvent => ({ ...e, seq: ++seq, at }) as SituationEvent;
 
 describe('the situation with official warnings, recommendations and escalations', () => {
   it('loads them from a snapshot and follows their events', () => {
@@ -61,9 +62,9 @@ describe('the situation with official warnings, recommendations and escalations'
     expect([...situation.recommendations.keys()]).toEqual([7]);
 
     situation.apply([
-      event<'alert_escalated'>({ kind: 'alert_escalated', alert: { ...alert, step: 'danger', level: 4, levelEquivalent: 4 } }),
-      event<'official_warning_changed'>({ kind: 'official_warning_changed', warning: { ...warning, status: 'ended' } }),
-      event<'evacuation_recommendation_answered'>({ kind: 'evacuation_recommendation_answered', recommendation: { ...recommendation, status: 'issued' } }),
+      event({ kind: 'alert_escalated', alert: { ...alert, step: 'danger', level: 4, levelEquivalent: 4 } }),
+      event({ kind: 'official_warning_changed', warning: { ...warning, status: 'ended' } }),
+      event({ kind: 'evacuation_recommendation_answered', recommendation: { ...recommendation, status: 'issued' } }),
     ]);
 
     expect(situation.alerts.size).toBe(1);
@@ -76,9 +77,9 @@ describe('the situation with official warnings, recommendations and escalations'
     const situation = new Situation();
     situation.load(snapshotMessage().snapshot);
     situation.apply([
-      event<'evacuation_recommended'>({ kind: 'evacuation_recommended', recommendation }),
-      event<'official_warning_changed'>({ kind: 'official_warning_changed', warning }),
-      event<'official_warning_changed'>({ kind: 'official_warning_changed', warning: { ...warning, warningId: 4, status: 'cancelled' } }),
+      event({ kind: 'evacuation_recommended', recommendation }),
+      event({ kind: 'official_warning_changed', warning }),
+      event({ kind: 'official_warning_changed', warning: { ...warning, warningId: 4, status: 'cancelled' } }),
     ]);
     expect([...situation.recommendations.keys()]).toEqual([7]);
     expect([...situation.officialWarnings.keys()]).toEqual([3]);
@@ -106,10 +107,10 @@ describe('the activity list with issue-12 events', () => {
     view = mountActivityList(list, document.createElement('p'), situation, names);
     situation.load(snapshotMessage().snapshot);
     situation.apply([
-      event<'alert_escalated'>({ kind: 'alert_escalated', alert: { ...alert, step: 'evacuation', level: 3, levelEquivalent: 3 } }),
-      event<'official_warning_changed'>({ kind: 'official_warning_changed', warning }),
-      event<'evacuation_recommended'>({ kind: 'evacuation_recommended', recommendation }),
-      event<'evacuation_recommendation_answered'>({
+      event({ kind: 'alert_escalated', alert: { ...alert, step: 'evacuation', level: 3, levelEquivalent: 3 } }),
+      event({ kind: 'official_warning_changed', warning }),
+      event({ kind: 'evacuation_recommended', recommendation }),
+      event({
         kind: 'evacuation_recommendation_answered',
         recommendation: { ...recommendation, status: 'dismissed', answeredBy: 'hq', answerReason: '現地で確認済み' },
       }),
