@@ -401,8 +401,9 @@ export function mountAlertList(
     }
     const urgent = alerts.filter(needsAttention).length;
     count.textContent = situation.known
-      ? t('alertsCount', { n: alerts.length }) + (urgent > 0 ? ` ⚠ ${t('alertList.urgentCount', { n: urgent })}` : '')
+      ? t('alertsCount', { n: alerts.length }) + (urgent > 0 ? ` ${t('alertList.urgentCount', { n: urgent })}` : '')
       : '';
+    count.title = urgent > 0 ? t('alertList.urgentTitle', { n: urgent }) : '';
     count.dataset.count = String(alerts.length);
     count.dataset.urgent = String(urgent);
     count.classList.toggle('urgent', urgent > 0);
