@@ -183,6 +183,29 @@ describe('threshold alerts in the HQ alert list', () => {
     expect(count.dataset.urgent).toBe('0');
   });
 
+  it('points out an escalation of an alert already acknowledged (its status stays acknowledged)', () => {
+    situation.apply([
+      raisedEvent(systemAlert('evacuation', 3, { status: 'acknowledged', acknowledgedBy: 'hq', acknowledgedAt: '2026-07-08T05:22:00+00:00' })),
+    ]);
+    expect(item(21)!.classList.contains('alert-escalated-now')).toBe(false);
+
+    situation.apply([
+      escalatedEvent(
+        systemAlert('danger', 4, {
+          status: 'acknowledged',
+          acknowledgedBy: 'hq',
+          acknowledgedAt: '2026-07-08T05:22:00+00:00',
+          updatedAt: '2026-07-08T05:30:00+00:00',
+        }),
+      ),
+    ]);
+
+    expect(item(21)!.dataset.status).toBe('acknowledged');
+    expect(item(21)!.classList.contains('alert-escalated-now')).toBe(true);
+    expect(item(21)!.querySelector('.alert-step')?.textContent).toBe('氾濫危険水位');
+    expect(item(21)!.querySelector('.alert-raised-by')?.textContent?.trim()).toMatch(/^発報：(7\/8 )?14:20 自動（観測所）$/);
+  });
+
   it('drops the alert when the system clears it, and marks a drill alert 訓練', () => {
     situation.apply([raisedEvent(systemAlert('danger', 4, { drillId: 3 }))]);
     expect(item(21)!.querySelector('.drill-mark')?.textContent).toBe('訓練');

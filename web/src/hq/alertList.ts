@@ -119,6 +119,8 @@ export function mountAlertList(
   let raising: RaiseDraft | null = null;
   let clearing: Clearing | null = null;
   const acknowledging = new Set<number>();
+  /** Alerts escalated to 警戒レベル3相当 or above while this page was open. */
+  const escalated = new Set<number>();
   const failures = new Map<number, SendFailure>();
   /** The server's answer to this screen's own steps, shown until the live channel says the same. */
   const answered = new Map<number, ShownAlert>();
@@ -350,7 +352,9 @@ export function mountAlertList(
     const level = alertLevel(alert);
     const urgent = needsAttention(alert);
     return html`<li
-      class=${`alert-item alert-${alert.status}${urgent ? ' alert-urgent' : ''}${alert.drillId !== undefined ? ' alert-drill' : ''}`}
+      class=${`alert-item alert-${alert.status}${urgent ? ' alert-urgent' : ''}${escalated.has(alert.alertId) ? ' alert-escalated-now' : ''}${
+        alert.drillId !== undefined ? ' alert-drill' : ''
+      }`}
       data-alert-id=${String(alert.alertId)}
       data-status=${alert.status}
       data-source=${alert.source ?? 'hq'}
@@ -371,7 +375,7 @@ export function mountAlertList(
       <span class="alert-message">${alertText(alert)}</span>
       ${system ? systemFacts(alert) : nothing}
       <span class="alert-record alert-raised-by">
-        ${t('alertList.raisedRecord', { time: hhmm(alert.raisedAt), who: alert.raisedBy ?? t('alertSource.system') })}
+        ${t('alertList.raisedRecord', { time: hhmm(alert.raisedAt), who: system ? t('alertSource.system') : (alert.raisedBy ?? '—') })}
       </span>
       ${alert.updatedAt && alert.updatedAt !== alert.raisedAt
         ? html`<span class="alert-record alert-escalated">${t('alertList.escalatedRecord', { time: hhmm(alert.updatedAt) })}</span>`
@@ -457,7 +461,12 @@ export function mountAlertList(
     situation.onChange((change) => {
       // An escalation is the server's newer word on the alert: this screen's own earlier answer no longer stands over it.
       if (change.kind === 'events') {
-        change.applied.forEach(({ event }) => event.kind === 'alert_escalated' && answered.delete(event.alert.alertId));
+        change.applied.forEach(({ event }) => {
+          if (event.kind !== 'alert_escalated') return;
+          answered.delete(event.alert.alertId);
+          // An escalation keeps the alert's status (it may be acknowledged already): it is pointed out all the same.
+          if (needsAttention({ ...event.alert, status: 'raised' })) escalated.add(event.alert.alertId);
+        });
       }
       // Gauge states too: a system alert shows what its gauge reads now.
       if (concerns(change, [...alertKinds, 'station_state_changed'])) paint();

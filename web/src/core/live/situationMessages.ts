@@ -241,7 +241,7 @@ export interface AlertState {
 
 export type AlertSource = 'hq' | 'system';
 export type ThresholdRuleKind = 'river_stage' | 'sixty_minute_rain' | 'local_landslide' | 'gauge_silence';
-export type ThresholdStep = 'observing' | 'caution' | 'evacuation' | 'danger' | 'rain_criterion' | 'landslide_warning' | 'silent';
+export type ThresholdStep = 'none' | 'observing' | 'caution' | 'evacuation' | 'danger' | 'rain_criterion' | 'landslide_warning' | 'silent';
 
 export type OfficialWarningKind = 'weather_warning' | 'landslide_alert' | 'river_flood';
 export type OfficialWarningStatus = 'in_force' | 'ended' | 'cancelled';
