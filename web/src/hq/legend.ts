@@ -5,6 +5,7 @@ import { onLangChange } from '../core/i18n';
 import type { Mounted } from '../core/mounted';
 import { t, type MessageKey } from './messages';
 import { boundaryColor } from '../core/layers/boundary';
+import { officialColor } from './officialOutline';
 import { districtColor, levelColors } from '../core/layers/districts';
 import { floodColor } from '../core/layers/floodZones';
 import { landslideColor } from '../core/layers/landslideZones';
@@ -64,6 +65,10 @@ const entries: Array<[MessageKey | (() => string), string]> = [
   ['layer.landslide-zones', svg(`<rect x="2" y="3" width="24" height="14" fill="rgba(214,120,30,0.3)" stroke="${landslideColor}" stroke-width="1.5"/>`)],
   ['layer.districts', svg(`<path d="M1 10 H27" stroke="${districtColor}" stroke-width="1.5" stroke-dasharray="3 5"/>`)],
   ['layer.boundary', svg(`<path d="M1 10 H27" stroke="${boundaryColor}" stroke-width="2.5"/>`)],
+  [
+    'legendOfficial',
+    svg(`<path d="M1 10 H27" stroke="${officialColor}" stroke-width="7" stroke-dasharray="7 4"/><path d="M1 10 H27" stroke="${boundaryColor}" stroke-width="2"/>`),
+  ],
   ['legendHollow', stationSymbolSvg('water_level', 'normal', true)],
   [
     'legendIllustrative',

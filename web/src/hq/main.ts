@@ -27,6 +27,7 @@ import { mountActivityList, type PlaceNames } from './activityList';
 import { mountAlertSound } from './alertCue';
 import { mountAlertList } from './alertList';
 import { mountDrillControl } from './drillControl';
+import { outlineTownWhileOfficial } from './officialOutline';
 import { mountOfficialWarnings } from './officialWarnings';
 import { mountRecommendations } from './recommendations';
 import { mountDetailsPanel, type DetailsPanel } from './detailsPanel';
@@ -118,6 +119,8 @@ async function start(): Promise<void> {
       (town) => fitTo(map, town, [16, panelWidth('live-panel'), 16, panelWidth('sidebar')]),
       () => undefined, // keep the configured view; the layer switcher reports the failure
     );
+  const boundary = layers.find((l) => l.id === 'boundary');
+  if (boundary) outlineTownWhileOfficial(boundary, situation);
   mountLayerSwitcher(byId('layer-list'), layers);
   markReadyWhenRendered(map, geodata.map((l) => l.loaded));
 

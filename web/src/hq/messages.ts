@@ -543,6 +543,7 @@ const ja = {
   'official.gone': 'この発表はすでに終了しています。',
   'official.badTime': '日時を正しく入力してください。',
   'levelForm.fromRecommendation': 'システムの推奨に基づいて発令',
+  legendOfficial: '公式発表（警報・土砂災害警戒情報など）が発表中の町（青い太破線）',
 
   recommendationsTitle: '発令の推奨',
   'recommendations.none': '推奨はありません。',
@@ -1108,6 +1109,7 @@ const en: Record<HqKey, string> = {
   'official.gone': 'This warning has already ended.',
   'official.badTime': 'Enter a complete date and time.',
   'levelForm.fromRecommendation': 'Issued from the system’s recommendation',
+  legendOfficial: 'Town under an official warning (broad dashed blue)',
 
   recommendationsTitle: 'Recommended levels',
   'recommendations.none': 'No recommendation.',
