@@ -14,6 +14,7 @@ import { applyStaticText, localName, mountLanguageSwitch, onLangChange } from '.
 import { t } from './messages';
 import { boundaryLayer } from '../core/layers/boundary';
 import { showDemoBanner } from '../core/demoBanner';
+import { mountDrillBanner } from '../core/drillBanner';
 import { boundingExtent } from 'ol/extent';
 import { clusterMembers, createReportsLayer } from '../core/layers/reports';
 import { applyShelterStatuses, sheltersLayer } from '../core/layers/shelters';
@@ -47,6 +48,7 @@ let pickedId: string | null = null;
 const list = byId('shelter-list');
 
 const situation = new Situation();
+mountDrillBanner(situation);
 
 applyStaticText(document);
 mountLanguageSwitch(byId('language-switch'));
