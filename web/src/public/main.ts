@@ -27,6 +27,8 @@ import { followSituation } from '../core/live/situationStream';
 import { addToMap, createDataLayer, markReadyWhenRendered } from '../core/map/dataLayer';
 import { mountEvacuationBanner } from './evacuationBanner';
 import { mountGaugePanel } from './gaugePanel';
+import { mountLevelBoard } from './levelBoard';
+import { mountOfficialWarnings } from './officialWarnings';
 import { mountPublicReports } from './reportCards';
 import { hazardIcon } from './hazardIcons';
 import { shelterCard } from './shelterCard';
@@ -54,6 +56,8 @@ applyStaticText(document);
 mountLanguageSwitch(byId('language-switch'));
 mountHazardFilter(byId('hazard-filter'));
 const banner = mountEvacuationBanner(byId('evacuation-banner'), situation);
+const levelBoard = mountLevelBoard(byId('level-board'), situation);
+mountOfficialWarnings(byId('official-warnings'), situation);
 const gauges = mountGaugePanel(situation);
 const nearest = mountNearestShelters(byId('nearest'), situation);
 const reports = createReportsLayer();
@@ -97,6 +101,7 @@ async function start(): Promise<void> {
     (json) => {
       const districts = (json.features as Array<{ properties: CommonProps }>).map((f) => f.properties);
       banner.setDistricts(districts);
+      levelBoard.setDistricts(districts);
       nearest.setDistricts(districts);
       reportCards.setDistricts(districts);
     },
