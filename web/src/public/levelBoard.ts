@@ -17,18 +17,27 @@ export interface LevelBoard extends Mounted {
 }
 
 /** The shape that goes with each level (and none), drawn with the level's number inside it. */
-const shapes: Record<IssuedLevel | 0, (label: string) => TemplateResult> = {
-  0: (label) => svg`<circle cx="20" cy="20" r="16" /><text x="20" y="26">${label}</text>`,
-  3: (label) => svg`<polygon points="20,2 38,36 2,36" /><text x="20" y="32">${label}</text>`,
-  4: (label) => svg`<polygon points="20,1 39,20 20,39 1,20" /><text x="20" y="27">${label}</text>`,
-  5: (label) => svg`<rect x="3" y="3" width="34" height="34" rx="2" /><text x="20" y="27">${label}</text>`,
+const shapes: Record<IssuedLevel | 0, { name: string; draw: (label: string) => TemplateResult }> = {
+  0: { name: 'circle', draw: (label) => svg`<circle cx="20" cy="20" r="16" /><text x="20" y="26">${label}</text>` },
+  3: { name: 'triangle', draw: (label) => svg`<polygon points="20,2 38,36 2,36" /><text x="20" y="32">${label}</text>` },
+  4: { name: 'diamond', draw: (label) => svg`<polygon points="20,1 39,20 20,39 1,20" /><text x="20" y="27">${label}</text>` },
+  5: { name: 'square', draw: (label) => svg`<rect x="3" y="3" width="34" height="34" rx="2" /><text x="20" y="27">${label}</text>` },
 };
 
 /** The level's mark: a shape with its number (a dash when none is issued), hidden from screen readers, which read the words. */
 export function levelMark(level: number): TemplateResult {
   const issued = isIssued(level) ? level : 0;
-  return html`<svg class="level-mark level-mark-${issued}" viewBox="0 0 40 40" width="40" height="40" aria-hidden="true" focusable="false">
-    ${shapes[issued](issued === 0 ? '–' : String(issued))}
+  const shape = shapes[issued];
+  return html`<svg
+    class="level-mark level-mark-${issued}"
+    data-shape=${shape.name}
+    viewBox="0 0 40 40"
+    width="40"
+    height="40"
+    aria-hidden="true"
+    focusable="false"
+  >
+    ${shape.draw(issued === 0 ? '–' : String(issued))}
   </svg>`;
 }
 
