@@ -1,6 +1,6 @@
 // Public shelter view for residents: no sign-in, large text, works on a small phone and a weak network.
-// Which shelters are open and how crowded, any 警戒レベル in force, the river levels and rain, and the road closures and
-// flooding the town has verified come live from the public hub.
+// Which shelters are open and how crowded, each district's 警戒レベル, the official warnings in force, the river levels
+// and rain, and the road closures and flooding the town has verified come live from the public hub.
 import 'ol/ol.css';
 import '../styles/common.css';
 import '../styles/public.css';
@@ -105,7 +105,7 @@ async function start(): Promise<void> {
       nearest.setDistricts(districts);
       reportCards.setDistricts(districts);
     },
-    () => undefined, // the banner then gives the level without district names
+    () => undefined, // the banner then gives the level without district names, the board by district id
   );
   const stationLayer = createDataLayer(stationsLayer, bbox);
   [boundary, stationLayer, shelterLayer, reports].forEach((dataLayer) => addToMap(olMap, dataLayer));
