@@ -176,6 +176,8 @@ function group(event: SituationEvent): 'shelter' | 'level' | 'report' | 'alert' 
     case 'drill_started':
     case 'drill_ended':
       return 'level';
+    case 'official_warning_changed':
+      return 'alert';
   }
 }
 
@@ -302,6 +304,8 @@ function describe(item: Item, names: PlaceNames): { sentence: string; detail?: s
       return { sentence: t('activity.drillStarted', { name: event.drill.name }), detail: event.drill.startedBy, urgent: true };
     case 'drill_ended':
       return { sentence: t('activity.drillEnded', { name: event.drill.name }), detail: event.drill.endedBy };
+    case 'official_warning_changed':
+      return { sentence: lang() === 'ja' ? event.warning.name : event.warning.nameEn, detail: event.warning.status };
   }
 }
 

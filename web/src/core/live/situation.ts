@@ -5,6 +5,7 @@ import type {
   DistrictEvacuation,
   FieldReport,
   HazardStatus,
+  OfficialWarning,
   ShelterState,
   SituationEvent,
   SituationEventKind,
@@ -63,6 +64,8 @@ export class Situation {
   hazards: HazardStatus[] | null = null;
   /** The drill in progress, or null: while one is on, every view marks itself 訓練 / EXERCISE. */
   drill: Drill | null = null;
+  /** Official warnings in force, by warning id. */
+  readonly officialWarnings = new Map<number, OfficialWarning>();
   /** False until the first snapshot: until then nothing is known about opening status or levels. */
   known = false;
 
@@ -80,6 +83,7 @@ export class Situation {
     this.stations.clear();
     this.reports.clear();
     this.alerts.clear();
+    this.officialWarnings.clear();
     // A snapshot does not carry the hazards: views that show them load them again.
     this.hazards = null;
     snapshot.shelters.forEach((s) => this.shelters.set(s.shelterId, s));
@@ -87,6 +91,7 @@ export class Situation {
     snapshot.stations.forEach((s) => this.stations.set(s.stationId, s));
     snapshot.reports.forEach((r) => this.reports.set(r.reportId, r));
     (snapshot.alerts ?? []).forEach((a) => this.alerts.set(a.alertId, a));
+    (snapshot.officialWarnings ?? []).forEach((w) => this.officialWarnings.set(w.warningId, w));
     this.drill = snapshot.drill ?? null;
     this.known = true;
     this.emit({ kind: 'snapshot', snapshot });
@@ -164,6 +169,11 @@ export class Situation {
       // What the drill made leaves with a new snapshot, which the stream loads on this event.
       case 'drill_ended':
         this.drill = null;
+        return { event };
+      // Ended and cancelled warnings leave the picture: only what is in force is kept.
+      case 'official_warning_changed':
+        if (event.warning.status === 'in_force') this.officialWarnings.set(event.warning.warningId, event.warning);
+        else this.officialWarnings.delete(event.warning.warningId);
         return { event };
       case 'sensor_messages_refused':
       // The register itself is not held here: the views that show gauges load it again (stationRegisterKinds).

@@ -283,7 +283,41 @@ export type SituationEvent =
   /** From now on everything made is marked 訓練 / EXERCISE. */
   | (EventBase & { kind: 'drill_started'; drill: Drill })
   /** The drill's records left the live picture: the page loads a new snapshot. */
-  | (EventBase & { kind: 'drill_ended'; drill: Drill });
+  | (EventBase & { kind: 'drill_ended'; drill: Drill })
+  /** Issue 12: an official warning was issued, continued with changes, ended or cancelled. */
+  | (EventBase & { kind: 'official_warning_changed'; warning: OfficialWarning });
+
+/** Issue 12: an official product (OfficialWarnings/OfficialWarning.cs): 気象警報・注意報, 土砂災害警戒情報, 指定河川洪水予報. */
+export type OfficialWarningKind = 'weather_warning' | 'landslide_alert' | 'river_flood';
+export type OfficialWarningStatus = 'in_force' | 'ended' | 'cancelled';
+export type OfficialWarningSource = 'jma_feed' | 'jma_upload' | 'jma_drop' | 'hand';
+
+/** An official warning as JMA (and the prefecture) issued it: never a local estimate. */
+export interface OfficialWarning {
+  warningId: number;
+  warningKey: string;
+  kind: OfficialWarningKind;
+  /** As residents read it, the condition included: 大雨警報（土砂災害）. */
+  name: string;
+  nameEn: string;
+  condition?: string;
+  /** 警戒レベル相当, where JMA defines one. */
+  levelEquivalent?: number;
+  status: OfficialWarningStatus;
+  source: OfficialWarningSource;
+  issuedAt: string;
+  validUntil?: string;
+  areas: string[];
+  rivers: string[];
+  headline?: string;
+  /** Recorded by HQ from a fax or a phone call, not read from a telegram. */
+  enteredByHand: boolean;
+  /** Staff only. */
+  enteredBy?: string;
+  /** Set when recorded during a drill (訓練); absent = real. */
+  drillId?: number;
+  updatedAt: string;
+}
 
 /** A drill (訓練); who started or ended it is staff only. */
 export interface Drill {
@@ -310,6 +344,8 @@ export interface SituationSnapshot {
   recent: SituationEvent[];
   /** The drill in progress; absent when none is on. */
   drill?: Drill;
+  /** Issue 12: the official warnings in force (public and staff). */
+  officialWarnings?: OfficialWarning[];
 }
 
 export type ResyncReason = 'expired' | 'too_far_behind' | 'unknown_position';
