@@ -6,7 +6,7 @@ namespace Bousai.Server.Reports;
 /// <summary>
 /// A field report as staff see it (the REST API, the staff hub and snapshot). Residents get <see cref="ForPublic"/>:
 /// only while it is public (<see cref="FieldReportWorkflow.IsPublic"/>), without who sent it, their words, HQ's notes or
-/// any photo HQ has not made public. Photo URLs are /api/reports/{reportId}/photos/{position} (and /thumbnail).
+/// any photo HQ has not made public. DrillId: the drill (訓練) it was sent during, null for a real report. Photo URLs are /api/reports/{reportId}/photos/{position} (and /thumbnail).
 /// </summary>
 public sealed record FieldReport(
     long ReportId,
@@ -30,7 +30,8 @@ public sealed record FieldReport(
     string? RejectionReason,
     string? PublicSummary,
     string? InternalNote,
-    IReadOnlyList<FieldReportPhoto> Photos)
+    IReadOnlyList<FieldReportPhoto> Photos,
+    long? DrillId = null)
 {
     public bool IsVisibleToPublic() => FieldReportWorkflow.IsPublic(Status, Category);
 

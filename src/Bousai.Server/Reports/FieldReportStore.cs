@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Bousai.Domain.Reports;
+using Bousai.Server.Drills;
 using Bousai.Server.Live;
 using Bousai.Server.Store;
 using Npgsql;
@@ -35,7 +36,7 @@ public static class FieldReportStore
         """
         SELECT r.id, r.client_id, r.category, r.severity, r.status, r.observed_at, r.reported_at, r.updated_at, ST_X(r.geom), ST_Y(r.geom),
                r.accuracy_m::numeric::float8, r.district_id, r.description, u.user_name, u.display_name, a.user_name, a.display_name, r.duplicate_of,
-               r.rejection_reason, r.public_summary, r.internal_note,
+               r.rejection_reason, r.public_summary, r.internal_note, r.drill_id,
                coalesce((SELECT json_agg(json_build_object('position', p.position, 'public', p.public, 'width', c.width, 'height', c.height)
                                          ORDER BY p.position)
                          FROM field_report_photos p JOIN report_photos_content c ON c.hash = p.hash WHERE p.report_id = r.id), '[]')::text
@@ -78,9 +79,10 @@ public static class FieldReportStore
         await using (var insert = new NpgsqlCommand(
             """
             INSERT INTO field_reports (client_id, category, severity, description, observed_at, accuracy_m, content_digest, reported_by,
-                                       reported_at, updated_at, geom, district_id)
+                                       reported_at, updated_at, geom, district_id, drill_id)
             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, point.geom,
-                   (SELECT d.id FROM districts d WHERE ST_Covers(d.geom, point.geom) ORDER BY d.id LIMIT 1)
+                   (SELECT d.id FROM districts d WHERE ST_Covers(d.geom, point.geom) ORDER BY d.id LIMIT 1),
+                   (SELECT id FROM drills WHERE ended_at IS NULL)
             FROM (SELECT ST_SetSRID(ST_MakePoint($10, $11), 4326) AS geom) point
             ON CONFLICT (client_id) DO NOTHING
             RETURNING id
@@ -171,8 +173,8 @@ public static class FieldReportStore
         var closed = Enum.GetValues<FieldReportStatus>().Where(FieldReportWorkflow.IsClosed).Select(DbEnum.Name).ToArray();
         var reports = publicOnly
             ? await ReadWhereAsync(connection, transaction,
-                """
-                WHERE r.status = ANY($1) AND r.category = ANY($2)
+                $"""
+                WHERE r.status = ANY($1) AND r.category = ANY($2) AND {DrillStore.InLivePicture("r")}
                 ORDER BY r.reported_at DESC LIMIT 1000
                 """,
                 [
@@ -181,8 +183,8 @@ public static class FieldReportStore
                     Enum.GetValues<FieldReportCategory>().Where(FieldReportWorkflow.IsPublicCategory).Select(DbEnum.Name).ToArray(),
                 ], ct)
             : await ReadWhereAsync(connection, transaction,
-                """
-                WHERE NOT (r.status = ANY($1)) OR r.updated_at > now() - interval '24 hours'
+                $"""
+                WHERE (NOT (r.status = ANY($1)) OR r.updated_at > now() - interval '24 hours') AND {DrillStore.InLivePicture("r")}
                 ORDER BY r.reported_at DESC LIMIT 1000
                 """, [closed], ct);
         return publicOnly ? [.. reports.Where(r => r.IsVisibleToPublic())] : reports;
@@ -368,7 +370,8 @@ public static class FieldReportStore
                 reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetFieldValue<DateTimeOffset>(7),
                 reader.GetDouble(8), reader.GetDouble(9), reader.IsDBNull(10) ? null : reader.GetDouble(10), Text(11), Text(12), Text(13), Text(14),
                 Text(15), Text(16), reader.IsDBNull(17) ? null : reader.GetInt64(17), Text(18), Text(19), Text(20),
-                JsonSerializer.Deserialize<List<FieldReportPhoto>>(reader.GetString(21), BousaiJson.Options)!));
+                JsonSerializer.Deserialize<List<FieldReportPhoto>>(reader.GetString(22), BousaiJson.Options)!,
+                reader.IsDBNull(21) ? null : reader.GetInt64(21)));
         }
 
         return reports;

@@ -83,4 +83,34 @@ public sealed class DrillTests(BousaiApp app) : IClassFixture<BousaiApp>
         Assert.Equal(expected, (await client.PostAsync("/api/drills/current/end", null)).StatusCode);
         Assert.Equal(events, await EventCountAsync());
     }
+
+    [Fact]
+    public async Task A_report_sent_during_a_drill_is_marked_and_leaves_the_live_picture_when_the_drill_ends_and_a_real_one_stays()
+    {
+        await EndAnyDrillAsync();
+        using var hq = await app.SignedInClientAsync("hq");
+        using var crew = await app.SignedInClientAsync("field");
+        var snapshots = app.Services.GetRequiredService<SituationSnapshots>();
+
+        var real = await ReportIdAsync(await crew.PostReportAsync(FieldReportForm.Report(description: "本当の冠水")));
+        var started = (await (await hq.PostAsJsonAsync("/api/drills", new { name = "図上訓練" })).Content.ReadFromJsonAsync<JsonObject>())!;
+        var drillReport = await ReportIdAsync(await crew.PostReportAsync(FieldReportForm.Report(description: "訓練の冠水")));
+
+        var during = await snapshots.LoadAsync(Audience.Staff, CancellationToken.None);
+        Assert.Null(during.Reports.Single(r => r.ReportId == real).DrillId);
+        Assert.Equal(started["drillId"]!.GetValue<long>(), during.Reports.Single(r => r.ReportId == drillReport).DrillId);
+
+        Assert.Equal(HttpStatusCode.OK, (await hq.PostAsync("/api/drills/current/end", null)).StatusCode);
+
+        var after = await snapshots.LoadAsync(Audience.Staff, CancellationToken.None);
+        Assert.Contains(after.Reports, r => r.ReportId == real);
+        Assert.DoesNotContain(after.Reports, r => r.ReportId == drillReport);
+        Assert.Equal(1, await app.Database.ScalarAsync<long>($"SELECT count(*) FROM field_reports WHERE id = {drillReport} AND drill_id IS NOT NULL"));
+    }
+
+    private static async Task<long> ReportIdAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["reportId"]!.GetValue<long>();
+    }
 }

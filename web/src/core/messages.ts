@@ -154,6 +154,10 @@ export const coreJa = {
 
   demoBadge: 'デモ',
   demoBanner: '観測データはシミュレーション（模擬）です。実際の水位・雨量ではありません。',
+  // Issue 12: a drill (訓練) on every page; the badge carries both words whatever the language.
+  drillBadge: '訓練 / EXERCISE',
+  drillBanner: '訓練中です（{name}）。「訓練」の印がある情報は訓練のためのもので、実際の災害の情報ではありません。',
+  drillMark: '訓練',
 } as const;
 
 export type CoreKey = keyof typeof coreJa;
@@ -309,4 +313,7 @@ export const coreEn: Record<CoreKey, string> = {
 
   demoBadge: 'DEMO',
   demoBanner: 'Gauge data are SIMULATED, not real water levels or rain.',
+  drillBadge: '訓練 / EXERCISE',
+  drillBanner: 'A drill is in progress ({name}). Anything marked EXERCISE is part of the drill, not a real emergency.',
+  drillMark: 'EXERCISE',
 };

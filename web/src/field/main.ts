@@ -5,6 +5,7 @@ import '../styles/common.css';
 import '../styles/field.css';
 import { fetchConfig, fetchMe, townBbox, UnauthorizedError, type MapConfig, type SignedInUser } from '../core/api';
 import { showDemoBanner } from '../core/demoBanner';
+import { mountDrillBanner } from '../core/drillBanner';
 import { byId } from '../core/dom';
 import { applyStaticText, mountLanguageSwitch, onLangChange } from '../core/i18n';
 import { t } from './messages';
@@ -78,6 +79,7 @@ async function start(): Promise<void> {
   });
   showAccount(me);
   mine = mountMyReports(byId('my-reports-host'), byId('live-status'), me?.userName ?? null);
+  mountDrillBanner(mine.situation);
 }
 
 function registerServiceWorker(): Promise<ServiceWorkerRegistration | null> {

@@ -14,6 +14,8 @@ import { fromCacheHeader } from './swCaches';
 export interface MyReports extends Mounted {
   /** Loads the list again (back online, a report just sent). */
   refresh(): void;
+  /** The live situation this view follows (the page's drill banner watches it too). */
+  readonly situation: Situation;
 }
 
 /** The newer of two copies of one report. */
@@ -104,6 +106,7 @@ export function mountMyReports(container: HTMLElement, liveStatus: HTMLElement, 
 
   return {
     refresh: () => void refresh(),
+    situation,
     dispose() {
       window.removeEventListener('online', online);
       stopLang();

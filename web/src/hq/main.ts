@@ -7,6 +7,7 @@ import '../styles/hq.css';
 import type Feature from 'ol/Feature';
 import { fetchConfig, fetchMe, townBbox, UnauthorizedError } from '../core/api';
 import { showDemoBanner } from '../core/demoBanner';
+import { mountDrillBanner } from '../core/drillBanner';
 import { byId } from '../core/dom';
 import { applyStaticText, localName, mountLanguageSwitch, onLangChange } from '../core/i18n';
 import { hqLayers } from '../core/layers';
@@ -47,6 +48,7 @@ collapsePanelsOnSmallScreens();
 
 // The live situation starts at once, beside the map: the activity list and the gauges fill in while the layers load.
 const situation = new Situation();
+mountDrillBanner(situation);
 const names = placeNames();
 const activity = mountActivityList(byId('activity-list'), byId('activity-status'), situation, names);
 const alertList = mountAlertList(byId('alert-list'), byId('alerts-count'), situation, names);

@@ -1,6 +1,6 @@
 // Public shelter view for residents: no sign-in, large text, works on a small phone and a weak network.
-// Which shelters are open and how crowded, any 警戒レベル in force, the river levels and rain, and the road closures and
-// flooding the town has verified come live from the public hub.
+// Which shelters are open and how crowded, each district's 警戒レベル, the official warnings in force, the river levels
+// and rain, and the road closures and flooding the town has verified come live from the public hub.
 import 'ol/ol.css';
 import '../styles/common.css';
 import '../styles/public.css';
@@ -14,6 +14,7 @@ import { applyStaticText, localName, mountLanguageSwitch, onLangChange } from '.
 import { t } from './messages';
 import { boundaryLayer } from '../core/layers/boundary';
 import { showDemoBanner } from '../core/demoBanner';
+import { mountDrillBanner } from '../core/drillBanner';
 import { boundingExtent } from 'ol/extent';
 import { clusterMembers, createReportsLayer } from '../core/layers/reports';
 import { applyShelterStatuses, sheltersLayer } from '../core/layers/shelters';
@@ -26,6 +27,8 @@ import { followSituation } from '../core/live/situationStream';
 import { addToMap, createDataLayer, markReadyWhenRendered } from '../core/map/dataLayer';
 import { mountEvacuationBanner } from './evacuationBanner';
 import { mountGaugePanel } from './gaugePanel';
+import { mountLevelBoard } from './levelBoard';
+import { mountOfficialWarnings } from './officialWarnings';
 import { mountPublicReports } from './reportCards';
 import { hazardIcon } from './hazardIcons';
 import { shelterCard } from './shelterCard';
@@ -47,11 +50,14 @@ let pickedId: string | null = null;
 const list = byId('shelter-list');
 
 const situation = new Situation();
+mountDrillBanner(situation);
 
 applyStaticText(document);
 mountLanguageSwitch(byId('language-switch'));
 mountHazardFilter(byId('hazard-filter'));
 const banner = mountEvacuationBanner(byId('evacuation-banner'), situation);
+const levelBoard = mountLevelBoard(byId('level-board'), situation);
+mountOfficialWarnings(byId('official-warnings'), situation);
 const gauges = mountGaugePanel(situation);
 const nearest = mountNearestShelters(byId('nearest'), situation);
 const reports = createReportsLayer();
@@ -95,10 +101,11 @@ async function start(): Promise<void> {
     (json) => {
       const districts = (json.features as Array<{ properties: CommonProps }>).map((f) => f.properties);
       banner.setDistricts(districts);
+      levelBoard.setDistricts(districts);
       nearest.setDistricts(districts);
       reportCards.setDistricts(districts);
     },
-    () => undefined, // the banner then gives the level without district names
+    () => undefined, // the banner then gives the level without district names, the board by district id
   );
   const stationLayer = createDataLayer(stationsLayer, bbox);
   [boundary, stationLayer, shelterLayer, reports].forEach((dataLayer) => addToMap(olMap, dataLayer));

@@ -5,6 +5,7 @@ import '../styles/common.css';
 import '../styles/shelter.css';
 import { fetchConfig, fetchLayer, fetchMe, townBbox, UnauthorizedError, type MapConfig, type SignedInUser } from '../core/api';
 import { showDemoBanner } from '../core/demoBanner';
+import { mountDrillBanner } from '../core/drillBanner';
 import { byId } from '../core/dom';
 import type { ShelterProps } from '../core/geodata';
 import { applyStaticText, localName, mountLanguageSwitch, onLangChange } from '../core/i18n';
@@ -41,6 +42,7 @@ async function start(): Promise<void> {
   // Every shelter state the staff hub sends is the server's confirmed figure: kept for this phone's offline reloads.
   let chosenId: string | null = null;
   const situation = new Situation();
+  mountDrillBanner(situation);
   const keepChosen = async () => {
     const state = chosenId === null ? undefined : situation.shelters.get(chosenId);
     if (!state) return;

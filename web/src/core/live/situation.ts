@@ -3,10 +3,10 @@ import type {
   Drill,
   AlertState,
   EvacuationRecommendation,
-  OfficialWarning,
   DistrictEvacuation,
   FieldReport,
   HazardStatus,
+  OfficialWarning,
   ShelterState,
   SituationEvent,
   SituationEventKind,
@@ -184,6 +184,7 @@ export class Situation {
       case 'drill_ended':
         this.drill = null;
         return { event };
+      // Ended and cancelled warnings leave the picture: only what is in force is kept.
       case 'official_warning_changed':
         if (event.warning.status === 'in_force') this.officialWarnings.set(event.warning.warningId, event.warning);
         else this.officialWarnings.delete(event.warning.warningId);
