@@ -114,3 +114,14 @@ describe('the triage queue', () => {
     expect(container.children).toHaveLength(0);
   });
 });
+
+describe('a report sent during a drill', () => {
+  it('is marked 訓練 in the queue, and a real report is not', () => {
+    situation.apply([
+      { kind: 'field_report_submitted', seq: 11, at: '2026-07-08T05:01:00+00:00', report: report(6, { severity: 'serious', drillId: 2 }) },
+    ]);
+
+    expect(container.querySelector('[data-report-id="6"] .drill-mark')?.textContent).toBe('訓練');
+    expect(container.querySelector('[data-report-id="1"] .drill-mark')).toBeNull();
+  });
+});

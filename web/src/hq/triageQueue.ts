@@ -80,6 +80,7 @@ export function mountTriageQueue(
     return html`<li data-report-id=${report.reportId} data-status=${report.status} data-severity=${report.severity}>
       <button type="button" class=${isClosed(report.status) ? 'closed' : ''} @click=${() => onPick(report.reportId)}>
         <span class="severity-badge" data-severity=${report.severity}>${t(`reportSeverity.${report.severity}`)}</span>
+        ${report.drillId != null ? html`<span class="drill-mark">${t('drillMark')}</span>` : nothing}
         <span class="triage-main">
           <span class="triage-title">${reportTitle(report)}</span>
           <span class="triage-meta"

@@ -201,6 +201,8 @@ export interface FieldReport {
   rejectionReason?: string;
   /** Staff only. */
   internalNote?: string;
+  /** Sent during a drill: 訓練 / EXERCISE. */
+  drillId?: number;
 }
 
 /** What a field_report_updated says was changed. */
