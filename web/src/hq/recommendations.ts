@@ -16,16 +16,16 @@ import { send, type RequestBody, type SendFailure, type SendResult } from '../co
 import type { PlaceNames } from './activityList';
 import { t } from './messages';
 
-const issuePath = '/api/evacuation/recommendations/{id}/issue' as const;
-const dismissPath = '/api/evacuation/recommendations/{id}/dismiss' as const;
+const issuePath = '/api/evacuation/recommendations/{recommendationId}/issue' as const;
+const dismissPath = '/api/evacuation/recommendations/{recommendationId}/dismiss' as const;
 
 export type IssueBody = NonNullable<RequestBody<typeof issuePath, 'post'>>;
 export type DismissBody = NonNullable<RequestBody<typeof dismissPath, 'post'>>;
 export type IssueRecommendation = (id: number, body: IssueBody) => Promise<SendResult<unknown>>;
 export type DismissRecommendation = (id: number, body: DismissBody) => Promise<SendResult<unknown>>;
 
-export const issueRecommendation: IssueRecommendation = (id, body) => send('post', issuePath, { id }, body);
-export const dismissRecommendation: DismissRecommendation = (id, body) => send('post', dismissPath, { id }, body);
+export const issueRecommendation: IssueRecommendation = (id, body) => send('post', issuePath, { recommendationId: id }, body);
+export const dismissRecommendation: DismissRecommendation = (id, body) => send('post', dismissPath, { recommendationId: id }, body);
 
 export const maxReasonLength = 500;
 export const maxNameLength = 100;
