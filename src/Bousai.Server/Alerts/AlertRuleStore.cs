@@ -126,7 +126,17 @@ public static class AlertRuleStore
     /// </summary>
     public static async Task<RuleFamily?> LockAsync(SituationChange change, string stationId, ThresholdRuleKind kind, CancellationToken ct)
     {
-        var rows = await ReadAsync(change.Connection, change.Transaction, "WHERE st.station_id = $1 AND st.kind = $2 FOR UPDATE OF st",
+        // The lock first, on its own: a statement that waited for the lock sees the other instance's new state row but
+        // not, through its joins, the alert that instance just raised; the read after it, a new statement, sees both.
+        await using (var lockRow = new NpgsqlCommand(
+            "SELECT 1 FROM alert_rule_states WHERE station_id = $1 AND kind = $2 FOR UPDATE", change.Connection, change.Transaction))
+        {
+            lockRow.Parameters.AddWithValue(stationId);
+            lockRow.Parameters.AddWithValue(DbEnum.Name(kind));
+            if (await lockRow.ExecuteScalarAsync(ct) is null) return null;
+        }
+
+        var rows = await ReadAsync(change.Connection, change.Transaction, "WHERE st.station_id = $1 AND st.kind = $2",
             [stationId, DbEnum.Name(kind)], ct);
         if (rows.Count == 0) return null;
         var row = rows[0];

@@ -1,0 +1,46 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Bousai.Domain.Alerts;
+using Bousai.Server.Alerts;
+using Bousai.Server.Live;
+using Bousai.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bousai.Server.Tests.Alerts;
+
+/// <summary>A threshold alert raised while a drill is on is the drill's: marked with it, and gone from the live picture when it ends.</summary>
+public sealed class ThresholdAlertDrillTests(BousaiApp app) : IClassFixture<BousaiApp>
+{
+    private async Task<IReadOnlyList<AlertState>> StaffAlertsAsync(string station) =>
+        [.. (await app.Services.GetRequiredService<SituationSnapshots>().LoadAsync(Audience.Staff, CancellationToken.None))
+            .Alerts.Where(a => a.StationId == station)];
+
+    [Fact]
+    public async Task An_alert_raised_during_a_drill_carries_the_drill_and_leaves_the_picture_when_it_ends()
+    {
+        const string station = "station-nakahashi";
+        await using var gauge = await app.GaugeAsync();
+        var readings = new GaugeReadings(app, gauge);
+        using var hq = await app.SignedInClientAsync("hq");
+        var started = await hq.PostAsJsonAsync("/api/drills", new { name = "水害対応訓練" });
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+        var drillId = (await started.Content.ReadFromJsonAsync<JsonObject>())!["drillId"]!.GetValue<long>();
+        var t = GaugeReadings.MinutesAgo(60);
+
+        await readings.LevelAsync(station, t, 2.9);
+        var drillAlert = Assert.Single(await StaffAlertsAsync(station));
+        Assert.Equal((drillId, ThresholdStep.Danger), (drillAlert.DrillId, drillAlert.Step));
+
+        Assert.Equal(HttpStatusCode.OK, (await hq.PostAsync("/api/drills/current/end", null)).StatusCode);
+        Assert.Empty(await StaffAlertsAsync(station));
+        Assert.Equal("raised", await app.Database.ScalarAsync<string>($"SELECT status FROM alerts WHERE id = {drillAlert.AlertId}"));
+
+        // The river is really still high: the next reading raises a real alert of its own.
+        await readings.LevelAsync(station, t.AddMinutes(10), 2.9);
+        var real = Assert.Single(await StaffAlertsAsync(station));
+        Assert.NotEqual(drillAlert.AlertId, real.AlertId);
+        Assert.Null(real.DrillId);
+        Assert.Equal(ThresholdStep.Danger, real.Step);
+    }
+}
