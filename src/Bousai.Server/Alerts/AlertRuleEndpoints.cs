@@ -51,7 +51,7 @@ public static class AlertRuleEndpoints
                 : "Say how far below the line the alert clears (metres, mm or soil water index, by kind)."];
         }
 
-        if ((ruleKind == ThresholdRuleKind.SixtyMinuteRain) != (change.CriterionMm is null))
+        if ((ruleKind == ThresholdRuleKind.SixtyMinuteRain) == (change.CriterionMm is null))
         {
             errors["criterionMm"] = [ruleKind == ThresholdRuleKind.SixtyMinuteRain
                 ? "Say the station's 60-minute rain criterion in mm."
