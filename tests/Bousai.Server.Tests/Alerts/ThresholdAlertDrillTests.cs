@@ -9,7 +9,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Bousai.Server.Tests.Alerts;
 
-/// <summary>A threshold alert raised while a drill is on is the drill's: marked with it, and gone from the live picture when it ends.</summary>
+/// <summary>
+/// A threshold alert raised while a drill is on is the drill's: marked with it, and gone from the live picture when it
+/// ends. An alert HQ clears by hand stays cleared at its step; only a higher step raises again.
+/// </summary>
 public sealed class ThresholdAlertDrillTests(BousaiApp app) : IClassFixture<BousaiApp>
 {
     private async Task<IReadOnlyList<AlertState>> StaffAlertsAsync(string station) =>
@@ -42,5 +45,29 @@ public sealed class ThresholdAlertDrillTests(BousaiApp app) : IClassFixture<Bous
         Assert.NotEqual(drillAlert.AlertId, real.AlertId);
         Assert.Null(real.DrillId);
         Assert.Equal(ThresholdStep.Danger, real.Step);
+    }
+
+    [Fact]
+    public async Task An_alert_HQ_cleared_by_hand_does_not_come_back_at_the_same_step_but_a_higher_step_raises_anew()
+    {
+        const string station = "station-nukanome"; // 氾濫注意 11.8, 避難判断 12.6, 氾濫危険 13.2 m
+        await using var gauge = await app.GaugeAsync();
+        var readings = new GaugeReadings(app, gauge);
+        using var hq = await app.SignedInClientAsync("hq");
+        var t = GaugeReadings.MinutesAgo(60);
+
+        await readings.LevelAsync(station, t, 11.9);
+        var first = Assert.Single(await StaffAlertsAsync(station));
+        Assert.Equal(HttpStatusCode.OK, (await hq.PostAsJsonAsync($"/api/alerts/{first.AlertId}/clear", new { note = "確認済み" })).StatusCode);
+
+        await readings.LevelAsync(station, t.AddMinutes(10), 12.0);
+        Assert.Empty(await StaffAlertsAsync(station));
+
+        await readings.LevelAsync(station, t.AddMinutes(20), 12.7);
+        var second = Assert.Single(await StaffAlertsAsync(station));
+        Assert.NotEqual(first.AlertId, second.AlertId);
+        Assert.Equal((ThresholdStep.Evacuation, 3), (second.Step, second.Level));
+        Assert.Equal("hq", await app.Database.ScalarAsync<string>(
+            $"SELECT payload->>'clearedBy' FROM situation_events WHERE kind = 'alert_cleared' AND (payload->>'alertId')::bigint = {first.AlertId}"));
     }
 }
