@@ -12,8 +12,11 @@ using Npgsql;
 namespace Bousai.Server.Alerts;
 
 /// <summary>
-/// An HQ alert: something staff must look at, raised by a person or (later) by the gauges, then acknowledged and
-/// cleared, with who and when for each step and the last note. Staff only: the public hub never carries alerts.
+/// An HQ alert: something staff must look at, raised by a person (Source "hq") or by a station's threshold rule
+/// (Source "system": StationId, RuleKind, Step, LevelEquivalent = Level, the message in Japanese and MessageEn), then
+/// acknowledged and cleared, with who and when for each step and the last note. A system alert escalates in place
+/// (UpdatedAt) and is cleared by "system" with the clear message as its note. DrillId: raised during that drill.
+/// Staff only: the public hub never carries alerts.
 /// </summary>
 public sealed record AlertState(
     long AlertId,
@@ -28,7 +31,15 @@ public sealed record AlertState(
     string? ClearedBy,
     DateTimeOffset? AcknowledgedAt = null,
     DateTimeOffset? ClearedAt = null,
-    string? Note = null);
+    string? Note = null,
+    string Source = "hq",
+    string? StationId = null,
+    ThresholdRuleKind? RuleKind = null,
+    ThresholdStep? Step = null,
+    int? LevelEquivalent = null,
+    string? MessageEn = null,
+    long? DrillId = null,
+    DateTimeOffset? UpdatedAt = null);
 
 public sealed record NewAlert(string? Kind, int? Level, string? DistrictId, string? Message);
 

@@ -29,6 +29,7 @@ namespace Bousai.Server.Live;
 [JsonDerivedType(typeof(StationThresholdsChanged), "station_thresholds_changed")]
 [JsonDerivedType(typeof(DrillStarted), "drill_started")]
 [JsonDerivedType(typeof(DrillEnded), "drill_ended")]
+[JsonDerivedType(typeof(AlertEscalated), "alert_escalated")]
 public abstract record SituationEvent
 {
     public long Seq { get; init; }
@@ -105,6 +106,12 @@ public sealed record HazardsChanged(IReadOnlyList<HazardStatus> Hazards, IReadOn
 }
 
 public sealed record AlertRaised(AlertState Alert) : SituationEvent
+{
+    public override SituationEvent? ForPublic() => null;
+}
+
+/// <summary>A threshold alert moved up a step (氾濫注意 → 避難判断 → 氾濫危険): the same alert, replaced by id.</summary>
+public sealed record AlertEscalated(AlertState Alert) : SituationEvent
 {
     public override SituationEvent? ForPublic() => null;
 }
