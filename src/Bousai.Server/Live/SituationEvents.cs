@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Bousai.Server.Alerts;
 using Bousai.Server.Drills;
 using Bousai.Server.Evacuation;
+using Bousai.Server.OfficialWarnings;
 using Bousai.Server.Reports;
 using Bousai.Server.Sensors;
 using Bousai.Server.Shelters;
@@ -30,6 +31,7 @@ namespace Bousai.Server.Live;
 [JsonDerivedType(typeof(DrillStarted), "drill_started")]
 [JsonDerivedType(typeof(DrillEnded), "drill_ended")]
 [JsonDerivedType(typeof(AlertEscalated), "alert_escalated")]
+[JsonDerivedType(typeof(OfficialWarningChanged), "official_warning_changed")]
 public abstract record SituationEvent
 {
     public long Seq { get; init; }
@@ -172,6 +174,15 @@ public sealed record DrillStarted(Drill Drill) : SituationEvent
 public sealed record DrillEnded(Drill Drill) : SituationEvent
 {
     public override SituationEvent ForPublic() => this with { Drill = Drill.ForPublic() };
+}
+
+/// <summary>
+/// An official warning was issued, continued with changes, ended or cancelled (取消: it leaves the picture). One event per
+/// warning that changed. Residents see it, not who entered it by hand.
+/// </summary>
+public sealed record OfficialWarningChanged(OfficialWarning Warning) : SituationEvent
+{
+    public override SituationEvent ForPublic() => this with { Warning = Warning.ForPublic() };
 }
 
 public sealed record RefusalCount(string? StationId, string Reason, int Count);

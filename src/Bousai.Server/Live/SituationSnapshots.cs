@@ -2,6 +2,7 @@ using System.Data;
 using Bousai.Server.Alerts;
 using Bousai.Server.Drills;
 using Bousai.Server.Evacuation;
+using Bousai.Server.OfficialWarnings;
 using Bousai.Server.Reports;
 using Bousai.Server.Sensors;
 using Bousai.Server.Shelters;
@@ -19,7 +20,11 @@ public sealed record SituationSnapshot(
     IReadOnlyList<FieldReport> Reports,
     IReadOnlyList<AlertState> Alerts,
     IReadOnlyList<SituationEvent> Recent,
-    Drill? Drill = null);
+    Drill? Drill = null)
+{
+    /// <summary>The official warnings in force in the live picture (public form for residents).</summary>
+    public IReadOnlyList<OfficialWarning>? OfficialWarnings { get; init; }
+}
 
 public sealed class SituationSnapshots(NpgsqlDataSource db, TimeProvider time)
 {
@@ -71,11 +76,18 @@ public sealed class SituationSnapshots(NpgsqlDataSource db, TimeProvider time)
             ? []
             : await SituationEventLog.ReadRecentDecisionsAsync(connection, transaction, RecentEvents, ct);
         var drill = await DrillStore.CurrentAsync(connection, transaction, ct);
+        var officialWarnings = await OfficialWarningStore.ReadInForceAsync(connection, transaction, ct);
         await transaction.CommitAsync(ct);
 
         return isPublic
             ? new SituationSnapshot(seq, time.GetUtcNow(), [.. shelters.Select(s => s.ForPublic())], [.. districts.Select(d => d.ForPublic())],
                 stations, [.. reports.Select(r => r.ForPublic())], alerts, recent, drill?.ForPublic())
-            : new SituationSnapshot(seq, time.GetUtcNow(), shelters, districts, stations, reports, alerts, recent, drill);
+            {
+                OfficialWarnings = [.. officialWarnings.Select(w => w.ForPublic())],
+            }
+            : new SituationSnapshot(seq, time.GetUtcNow(), shelters, districts, stations, reports, alerts, recent, drill)
+            {
+                OfficialWarnings = officialWarnings,
+            };
     }
 }
