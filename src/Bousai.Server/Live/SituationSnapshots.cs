@@ -19,7 +19,11 @@ public sealed record SituationSnapshot(
     IReadOnlyList<FieldReport> Reports,
     IReadOnlyList<AlertState> Alerts,
     IReadOnlyList<SituationEvent> Recent,
-    Drill? Drill = null);
+    Drill? Drill = null)
+{
+    /// <summary>The system's open recommendations of district levels (staff only; null for the public).</summary>
+    public IReadOnlyList<EvacuationRecommendation>? Recommendations { get; init; }
+}
 
 public sealed class SituationSnapshots(NpgsqlDataSource db, TimeProvider time)
 {
@@ -71,11 +75,15 @@ public sealed class SituationSnapshots(NpgsqlDataSource db, TimeProvider time)
             ? []
             : await SituationEventLog.ReadRecentDecisionsAsync(connection, transaction, RecentEvents, ct);
         var drill = await DrillStore.CurrentAsync(connection, transaction, ct);
+        var recommendations = isPublic ? null : await EvacuationRecommendationStore.ReadOpenAsync(connection, transaction, ct);
         await transaction.CommitAsync(ct);
 
         return isPublic
             ? new SituationSnapshot(seq, time.GetUtcNow(), [.. shelters.Select(s => s.ForPublic())], [.. districts.Select(d => d.ForPublic())],
                 stations, [.. reports.Select(r => r.ForPublic())], alerts, recent, drill?.ForPublic())
-            : new SituationSnapshot(seq, time.GetUtcNow(), shelters, districts, stations, reports, alerts, recent, drill);
+            : new SituationSnapshot(seq, time.GetUtcNow(), shelters, districts, stations, reports, alerts, recent, drill)
+            {
+                Recommendations = recommendations,
+            };
     }
 }
