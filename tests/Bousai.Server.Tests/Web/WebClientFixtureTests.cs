@@ -82,7 +82,10 @@ public sealed class WebClientFixtureTests(BousaiApp app) : IClassFixture<BousaiA
                 new AlertState(8, "manual", null, null, "土砂崩れの通報多数", AlertStatus.Acknowledged, T.AddMinutes(-15), "hq", "hq", null,
                     AcknowledgedAt: T.AddMinutes(-12)),
             ],
-            [.. events.Where(e => e is not StationStateChanged).Select(e => e with { Seq = e.Seq - 100, At = e.At.AddHours(-2) })]);
+            [.. events.Where(e => e is not StationStateChanged).Select(e => e with { Seq = e.Seq - 100, At = e.At.AddHours(-2) })])
+        {
+            Recommendations = [events.OfType<EvacuationRecommended>().Single().Recommendation with { RecommendationId = 11, DistrictId = "district-takahata" }],
+        };
 
         CommittedFiles.AssertJsonCommitted("web/test/fixtures/snapshot.json", Json(SituationMessage.ForSnapshot(snapshot)));
     }
