@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Bousai.Domain.EvacuationLevels;
 using Bousai.Server.Accounts;
 using Bousai.Server.Audit;
+using Bousai.Server.Drills;
 using Bousai.Server.Live;
 using Bousai.Server.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,10 +12,11 @@ namespace Bousai.Server.Evacuation;
 
 /// <summary>
 /// A district's 警戒レベル as issued by the town (0: none or lifted), why, who decided it and who entered it. The
-/// reason is public, as the order itself states it; the names of staff are not.
+/// reason is public, as the order itself states it; the names of staff are not. RecommendationId: the system's
+/// recommendation it answered, when it was issued from one; DrillId: the drill it was issued in (null = real).
 /// </summary>
 public sealed record DistrictEvacuation(string DistrictId, int Level, DateTimeOffset? IssuedAt, string? DecidedBy, string? EnteredBy,
-    string? Reason = null)
+    string? Reason = null, long? RecommendationId = null, long? DrillId = null)
 {
     public DistrictEvacuation ForPublic() => this with { DecidedBy = null, EnteredBy = null };
 }
@@ -64,7 +66,7 @@ public static class EvacuationLevelEndpoints
         }
 
         var district = new DistrictEvacuation(districtId, decision.Level!.Value, time.GetUtcNow(), decision.DecidedBy!.Trim(), user.Identity!.Name,
-            decision.Reason!.Trim());
+            decision.Reason!.Trim(), DrillId: await DrillStore.CurrentIdAsync(change.Connection, change.Transaction, ct));
         await DistrictEvacuationStore.SaveAsync(change, district, ct);
         change.Record(new DistrictEvacuationLevelChanged(district, previous) { At = district.IssuedAt!.Value });
         change.Audit(new AuditEntry(district.EnteredBy!, "evacuation.level", "district", districtId,

@@ -13,6 +13,7 @@ namespace Bousai.Server.Live;
 public sealed class SituationChange : IAsyncDisposable
 {
     private readonly List<SituationEvent> _events = [];
+    private readonly List<SituationEvent> _consequences = [];
     private readonly List<AuditEntry> _audits = [];
     private bool _committed;
 
@@ -43,6 +44,12 @@ public sealed class SituationChange : IAsyncDisposable
     /// <summary>The event that tells live clients about this change; appended when the change commits.</summary>
     public void Record(SituationEvent change) => _events.Add(change);
 
+    /// <summary>
+    /// An event that follows from this change's own event in the same commit (issuing a level from a recommendation
+    /// answers the recommendation); appended right after it. It does not replace the change's one event.
+    /// </summary>
+    public void RecordConsequence(SituationEvent consequence) => _consequences.Add(consequence);
+
     /// <summary>Who did it, for the audit trail; written when the change commits.</summary>
     public void Audit(AuditEntry entry) => _audits.Add(entry);
 
@@ -61,10 +68,10 @@ public sealed class SituationChange : IAsyncDisposable
         }
 
         await AuditLog.RecordAsync(Connection, Transaction, _audits[0], ct);
-        var numbered = await SituationEventLog.AppendAsync(Connection, Transaction, _events[0], ct);
+        var last = await SituationEventLog.AppendManyAsync(Connection, Transaction, [_events[0], .. _consequences], ct);
         await Transaction.CommitAsync(ct);
         _committed = true;
-        return numbered;
+        return _events[0] with { Seq = last - _consequences.Count };
     }
 
     public async ValueTask DisposeAsync()

@@ -32,6 +32,8 @@ namespace Bousai.Server.Live;
 [JsonDerivedType(typeof(DrillEnded), "drill_ended")]
 [JsonDerivedType(typeof(AlertEscalated), "alert_escalated")]
 [JsonDerivedType(typeof(OfficialWarningChanged), "official_warning_changed")]
+[JsonDerivedType(typeof(EvacuationRecommended), "evacuation_recommended")]
+[JsonDerivedType(typeof(EvacuationRecommendationAnswered), "evacuation_recommendation_answered")]
 public abstract record SituationEvent
 {
     public long Seq { get; init; }
@@ -186,3 +188,15 @@ public sealed record OfficialWarningChanged(OfficialWarning Warning) : Situation
 }
 
 public sealed record RefusalCount(string? StationId, string Reason, int Count);
+
+/// <summary>The system recommends a 警戒レベル for a district, with its reason: for HQ to issue or dismiss. Staff only.</summary>
+public sealed record EvacuationRecommended(EvacuationRecommendation Recommendation) : SituationEvent
+{
+    public override SituationEvent? ForPublic() => null;
+}
+
+/// <summary>A recommendation was answered: issued or dismissed by a person, or superseded by the system. Staff only.</summary>
+public sealed record EvacuationRecommendationAnswered(EvacuationRecommendation Recommendation) : SituationEvent
+{
+    public override SituationEvent? ForPublic() => null;
+}

@@ -24,6 +24,8 @@ public sealed record SituationSnapshot(
 {
     /// <summary>The official warnings in force in the live picture (public form for residents).</summary>
     public IReadOnlyList<OfficialWarning>? OfficialWarnings { get; init; }
+    /// <summary>The system's open recommendations of district levels (staff only; null for the public).</summary>
+    public IReadOnlyList<EvacuationRecommendation>? Recommendations { get; init; }
 }
 
 public sealed class SituationSnapshots(NpgsqlDataSource db, TimeProvider time)
@@ -77,6 +79,7 @@ public sealed class SituationSnapshots(NpgsqlDataSource db, TimeProvider time)
             : await SituationEventLog.ReadRecentDecisionsAsync(connection, transaction, RecentEvents, ct);
         var drill = await DrillStore.CurrentAsync(connection, transaction, ct);
         var officialWarnings = await OfficialWarningStore.ReadInForceAsync(connection, transaction, ct);
+        var recommendations = isPublic ? null : await EvacuationRecommendationStore.ReadOpenAsync(connection, transaction, ct);
         await transaction.CommitAsync(ct);
 
         return isPublic
@@ -88,6 +91,7 @@ public sealed class SituationSnapshots(NpgsqlDataSource db, TimeProvider time)
             : new SituationSnapshot(seq, time.GetUtcNow(), shelters, districts, stations, reports, alerts, recent, drill)
             {
                 OfficialWarnings = officialWarnings,
+                Recommendations = recommendations,
             };
     }
 }

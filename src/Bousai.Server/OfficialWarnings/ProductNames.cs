@@ -11,6 +11,9 @@ namespace Bousai.Server.OfficialWarnings;
 public sealed record ProductName(
     string Name, string? Condition, int? Level, string En, DateOnly? From, DateOnly? Until);
 
+/// <summary>The name of a 警戒レベル the town issues (避難情報), in Japanese and English, and the dates the name was in use.</summary>
+public sealed record EvacuationLevelLabel(int Level, string Name, string En, DateOnly? From, DateOnly? Until);
+
 /// <summary>
 /// JMA's product names with their effective dates, read from product-names.json: JMA renamed the weather products
 /// in 2026, so which name means which level depends on when a telegram was issued. The table is data, not code.
@@ -29,11 +32,13 @@ public sealed class ProductNames
 
     public IReadOnlyList<ProductName> Products { get; }
     public IReadOnlyList<string> Sources { get; }
+    public IReadOnlyList<EvacuationLevelLabel> EvacuationLevels { get; }
 
-    ProductNames(IReadOnlyList<ProductName> products, IReadOnlyList<string> sources)
+    ProductNames(IReadOnlyList<ProductName> products, IReadOnlyList<string> sources, IReadOnlyList<EvacuationLevelLabel> evacuationLevels)
     {
         Products = products;
         Sources = sources;
+        EvacuationLevels = evacuationLevels;
     }
 
     /// <summary>The table shipped with the server.</summary>
@@ -62,7 +67,15 @@ public sealed class ProductNames
         foreach (var p in products)
             if (p.From is { } from && p.Until is { } until && until <= from)
                 throw new InvalidDataException($"{p.Name}: until {until} is not after from {from}");
-        return new ProductNames(products, file.Sources);
+        var levels = (file.EvacuationLevels ?? []).Select(l => new EvacuationLevelLabel(
+            l.Level is >= 3 and <= 5 ? l.Level : throw new InvalidDataException($"{l.Name}: evacuation level {l.Level} is not 3 to 5"),
+            string.IsNullOrWhiteSpace(l.Name) ? throw new InvalidDataException("an evacuation level has no name") : l.Name,
+            l.En ?? throw new InvalidDataException($"{l.Name}: no English name"),
+            l.From, l.Until)).ToList();
+        foreach (var l in levels)
+            if (l.From is { } from && l.Until is { } until && until <= from)
+                throw new InvalidDataException($"{l.Name}: until {until} is not after from {from}");
+        return new ProductNames(products, file.Sources, levels);
     }
 
     /// <summary>
@@ -78,7 +91,20 @@ public sealed class ProductNames
             ?? current.FirstOrDefault(p => p.Condition is null);
     }
 
-    sealed record TableFile(List<string>? Sources, List<ProductRow>? Products);
+    /// <summary>
+    /// The name of 警戒レベル <paramref name="level"/> (3 to 5) as issued at <paramref name="at"/> (the 2021 names from
+    /// 2021-05-20: 高齢者等避難, 避難指示, 緊急安全確保); null for a level the town does not issue.
+    /// </summary>
+    public EvacuationLevelLabel? EvacuationLevelName(int level, DateTimeOffset at)
+    {
+        var day = DateOnly.FromDateTime(at.ToOffset(Jst).DateTime);
+        return EvacuationLevels.FirstOrDefault(l => l.Level == level
+            && (l.From is null || l.From <= day) && (l.Until is null || day < l.Until));
+    }
+
+    sealed record TableFile(List<string>? Sources, List<ProductRow>? Products, List<EvacuationLevelRow>? EvacuationLevels);
+
+    sealed record EvacuationLevelRow(int Level, string Name, string? En, DateOnly? From, DateOnly? Until);
 
     sealed record ProductRow(string Name, string? Condition, int? Level, string? En, DateOnly? From, DateOnly? Until);
 }

@@ -86,6 +86,7 @@ public sealed class WebClientFixtureTests(BousaiApp app) : IClassFixture<BousaiA
         {
             OfficialWarnings = [.. events.OfType<OfficialWarningChanged>().Select(e => e.Warning)
                 .Where(w => w.Status == Bousai.Server.OfficialWarnings.OfficialWarningStatus.InForce)],
+            Recommendations = [events.OfType<EvacuationRecommended>().Single().Recommendation with { RecommendationId = 11, DistrictId = "district-takahata" }],
         };
 
         CommittedFiles.AssertJsonCommitted("web/test/fixtures/snapshot.json", Json(SituationMessage.ForSnapshot(snapshot)));
