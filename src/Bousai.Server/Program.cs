@@ -1,6 +1,7 @@
 using Bousai.Server;
 using Bousai.Server.Accounts;
 using Bousai.Server.Alerts;
+using Bousai.Server.Cap;
 using Bousai.Server.Drills;
 using Bousai.Server.Evacuation;
 using Bousai.Server.Geodata;
@@ -25,6 +26,7 @@ builder.Services.Configure<MapOptions>(builder.Configuration.GetSection("Map"));
 builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
 builder.Services.AddLive(builder.Configuration);
 builder.Services.AddSensors(builder.Configuration);
+builder.Services.AddCap(builder.Configuration);
 builder.Services.ConfigureHttpJsonOptions(options => BousaiJson.Configure(options.SerializerOptions));
 builder.Services.AddProblemDetails();
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -62,6 +64,7 @@ app.MapFieldReportApi();
 app.MapAlertApi();
 app.MapDrillApi();
 app.MapStationApi();
+app.MapCapFeed();
 app.MapLiveHubs();
 app.MapClientPages(app.Environment);
 
