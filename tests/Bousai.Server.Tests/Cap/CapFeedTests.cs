@@ -189,4 +189,34 @@ public sealed class CapFeedTests(BousaiApp app) : IClassFixture<BousaiApp>
 
         Assert.Equal(before, await app.Database.ScalarAsync<long>("SELECT count(*) FROM cap_messages"));
     }
+
+    [Fact]
+    public async Task A_cancel_stays_in_the_feed_for_a_day_then_leaves_it()
+    {
+        using var residents = app.Client();
+        await IssueAsync("district-takahata", 3, "大雨");
+        await EntryAsync(residents, "district-level:district-takahata", CapMsgType.Alert);
+        await IssueAsync("district-takahata", 0, "解除");
+        await EntryAsync(residents, "district-level:district-takahata", CapMsgType.Cancel);
+
+        await using var dayAfter = app.AnotherInstance(clockAhead: TimeSpan.FromHours(25));
+        await ((IAsyncLifetime)dayAfter).InitializeAsync();
+        using var later = dayAfter.Client();
+        var entries = (await FeedAsync(later)).Root!.Elements(Atom + "entry").Select(e => e.Element(Atom + "id")!.Value).ToList();
+
+        Assert.DoesNotContain(entries, id => id.Contains(":district-level:district-takahata:"));
+    }
+
+    [Theory]
+    [InlineData("anonymous")]
+    [InlineData("field")]
+    [InlineData("shelter")]
+    [InlineData("hq")]
+    public async Task Anyone_reads_the_feed_and_nobody_writes_to_it(string role)
+    {
+        using var client = role == "anonymous" ? app.Client() : await app.SignedInClientAsync(role);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(CapEndpoints.FeedPath)).StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await client.PostAsync(CapEndpoints.FeedPath, new StringContent(""))).StatusCode);
+    }
 }
