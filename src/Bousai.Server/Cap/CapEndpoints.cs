@@ -64,8 +64,7 @@ public static class CapEndpoints
                 new XElement(Atom + "link", new XAttribute("rel", "alternate"), new XAttribute("type", "application/cap+xml"),
                     new XAttribute("href", Absolute(http, MessagePath(e.Identifier)))))));
         ConditionalGet.SetValidators(http, etag);
-        return TypedResults.Text(new XDocument(new XDeclaration("1.0", "utf-8", null), feed).Declaration + "\n" + feed,
-            "application/atom+xml; charset=utf-8");
+        return TypedResults.Text(CapXml.Text(new XDocument(new XDeclaration("1.0", "utf-8", null), feed)), "application/atom+xml; charset=utf-8");
     }
 
     private static async Task<IResult> MessageAsync(string identifier, HttpContext http, NpgsqlDataSource db, CancellationToken ct)

@@ -33,9 +33,10 @@ public static class CapItems
 
     public static string DistrictKey(DistrictLevelRow row) => Drill(row.DrillId) + "district-level:" + row.DistrictId;
 
+    /// <exception cref="KeyNotFoundException">A level the town does not issue (the table allows 3, 4 and 5 in force).</exception>
     public static CapItem District(DistrictLevelRow row, IReadOnlyList<CapArea> areas)
     {
-        var name = Levels.TryGetValue(row.Level, out var known) ? known : ($"警戒レベル{row.Level}", $"Alert level {row.Level}", null!, null!);
+        var name = Levels[row.Level];
         var reason = string.IsNullOrWhiteSpace(row.Reason) ? "" : "理由: " + row.Reason;
         return new CapItem
         {

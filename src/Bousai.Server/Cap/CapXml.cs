@@ -36,9 +36,11 @@ public static class CapXml
         return new XDocument(new XDeclaration("1.0", "utf-8", null), alert);
     }
 
-    public static string Text(CapMessage message, CapOptions options)
+    public static string Text(CapMessage message, CapOptions options) => Text(Document(message, options));
+
+    /// <summary>A document as text with its declaration (UTF-8, as it is served).</summary>
+    public static string Text(XDocument document)
     {
-        var document = Document(message, options);
         using var writer = new Utf8StringWriter();
         document.Save(writer, SaveOptions.None);
         return writer.ToString();
