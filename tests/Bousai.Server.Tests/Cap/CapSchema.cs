@@ -30,9 +30,9 @@ public static class CapSchema
         return errors;
     }
 
-    public static void AssertValid(string xml)
+    public static void AssertValid(string xml, string? what = null)
     {
         var errors = Errors(xml);
-        Assert.True(errors.Count == 0, "Not valid CAP 1.2:\n" + string.Join("\n", errors) + "\n" + xml);
+        Assert.True(errors.Count == 0, $"Not valid CAP 1.2 ({what}):\n" + string.Join("\n", errors) + "\n" + xml);
     }
 }
