@@ -1,6 +1,7 @@
 using Bousai.Server;
 using Bousai.Server.Accounts;
 using Bousai.Server.Alerts;
+using Bousai.Server.Cap;
 using Bousai.Server.Drills;
 using Bousai.Server.Evacuation;
 using Bousai.Server.Geodata;
@@ -29,6 +30,7 @@ builder.Services.AddSensors(builder.Configuration);
 builder.Services.AddThresholdAlerts(builder.Configuration);
 builder.Services.AddOfficialWarnings(builder.Configuration);
 builder.Services.AddEvacuationRecommendations();
+builder.Services.AddCap(builder.Configuration);
 builder.Services.ConfigureHttpJsonOptions(options => BousaiJson.Configure(options.SerializerOptions));
 builder.Services.AddProblemDetails();
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -69,6 +71,7 @@ app.MapAlertRuleApi();
 app.MapDrillApi();
 app.MapOfficialWarningApi();
 app.MapStationApi();
+app.MapCapFeed();
 app.MapLiveHubs();
 app.MapClientPages(app.Environment);
 
