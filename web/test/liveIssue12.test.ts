@@ -75,14 +75,18 @@ describe('the situation with official warnings, recommendations and escalations'
 
   it('keeps only open recommendations and warnings in force', () => {
     const situation = new Situation();
-    situation.load(snapshotMessage().snapshot);
+    const snapshot = snapshotMessage().snapshot;
+    situation.load(snapshot);
     situation.apply([
       event({ kind: 'evacuation_recommended', recommendation }),
       event({ kind: 'official_warning_changed', warning }),
       event({ kind: 'official_warning_changed', warning: { ...warning, warningId: 4, status: 'cancelled' } }),
     ]);
-    expect([...situation.recommendations.keys()]).toEqual([7]);
-    expect([...situation.officialWarnings.keys()]).toEqual([3]);
+    expect([...situation.recommendations.keys()]).toEqual([...(snapshot.recommendations ?? []).map((r) => r.recommendationId), 7]);
+    expect([...situation.officialWarnings.keys()]).toEqual([
+      ...(snapshot.officialWarnings ?? []).map((w) => w.warningId).filter((id) => id !== 4),
+      3,
+    ]);
   });
 });
 
