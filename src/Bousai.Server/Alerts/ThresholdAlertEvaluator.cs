@@ -129,6 +129,7 @@ public sealed class ThresholdAlertEvaluator(
     /// Evaluates one family with one observation in one transaction. An alert of an ended drill no longer stands for
     /// the family: its state starts again, so a river still high raises a real alert. An alert someone cleared by hand
     /// keeps the family's step (it does not come back at the same step), but an escalation raises a new alert.
+    /// Returns what happened to the family's alert (None: only its state moved).
     /// </summary>
     public async Task<ThresholdDecisionKind> EvaluateAsync(string stationId, ThresholdRuleKind kind, StationObservation observation,
         CancellationToken ct)
@@ -168,18 +169,24 @@ public sealed class ThresholdAlertEvaluator(
             return ThresholdDecisionKind.None;
         }
 
-        var alertId = recorded switch { AlertRaised r => r.Alert.AlertId, AlertEscalated e => e.Alert.AlertId, _ => open!.Value };
+        // What happened to the alert, which differs from the decision when an escalation raised a new alert.
+        var (alertId, done) = recorded switch
+        {
+            AlertRaised r => (r.Alert.AlertId, ThresholdDecisionKind.Raise),
+            AlertEscalated e => (e.Alert.AlertId, ThresholdDecisionKind.Escalate),
+            _ => (open!.Value, ThresholdDecisionKind.Clear),
+        };
         change.Record(recorded);
-        change.Audit(new AuditEntry(Actor, "alert." + DbEnum.Name(decision.Kind), "alert", alertId.ToString(),
+        change.Audit(new AuditEntry(Actor, "alert." + DbEnum.Name(done), "alert", alertId.ToString(),
             new Dictionary<string, object?>
             {
                 ["station"] = stationId, ["rule"] = DbEnum.Name(kind), ["from"] = DbEnum.Name(decision.From), ["to"] = DbEnum.Name(decision.To),
                 ["level"] = decision.AlertLevelEquivalent,
             }));
         await change.CommitAsync(ct);
-        logger.LogInformation("Threshold alert {AlertId} {Decision} for {StationId} {RuleKind}: {From} to {To}", alertId, decision.Kind, stationId, kind,
+        logger.LogInformation("Threshold alert {AlertId} {Decision} for {StationId} {RuleKind}: {From} to {To}", alertId, done, stationId, kind,
             decision.From, decision.To);
-        return decision.Kind;
+        return done;
     }
 }
 

@@ -90,4 +90,24 @@ public sealed class AlertRuleEndpointTests(BousaiApp app) : IClassFixture<Bousai
             new { durationSeconds = 0, clearAfterSeconds = 60, clearMargin = 0.5 })).StatusCode);
         Assert.Equal(before, await app.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'alert_rule.change'"));
     }
+
+    [Fact]
+    public async Task The_next_reading_is_judged_by_the_changed_rule()
+    {
+        const string station = "station-amedas-35541";
+        using var admin = await app.SignedInClientAsync("admin");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/stations/{station}/alert-rules/sixty_minute_rain",
+            new { durationSeconds = 0, clearAfterSeconds = 3600, clearMargin = 5, criterionMm = 20 })).StatusCode);
+        await using var gauge = await app.GaugeAsync();
+        var readings = new GaugeReadings(app, gauge);
+        var t = GaugeReadings.MinutesAgo(40);
+
+        await readings.RainAsync(station, t, 8);
+        await readings.RainAsync(station, t.AddMinutes(10), 8);
+        Assert.Equal(0, await GaugeReadings.SystemAlertsAsync(app, station));
+        await readings.RainAsync(station, t.AddMinutes(20), 8);
+
+        Assert.Equal(1, await GaugeReadings.SystemAlertsAsync(app, station));
+        Assert.Contains("基準 20 mm", await app.Database.ScalarAsync<string>($"SELECT message FROM alerts WHERE station_id = '{station}'"));
+    }
 }

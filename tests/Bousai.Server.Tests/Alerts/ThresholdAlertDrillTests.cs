@@ -67,6 +67,8 @@ public sealed class ThresholdAlertDrillTests(BousaiApp app) : IClassFixture<Bous
         var second = Assert.Single(await StaffAlertsAsync(station));
         Assert.NotEqual(first.AlertId, second.AlertId);
         Assert.Equal((ThresholdStep.Evacuation, 3), (second.Step, second.Level));
+        Assert.Equal(1, await app.Database.ScalarAsync<long>(
+            $"SELECT count(*) FROM audit_log WHERE actor = 'system:threshold-alerts' AND action = 'alert.raise' AND entity_id = '{second.AlertId}'"));
         Assert.Equal("hq", await app.Database.ScalarAsync<string>(
             $"SELECT payload->>'clearedBy' FROM situation_events WHERE kind = 'alert_cleared' AND (payload->>'alertId')::bigint = {first.AlertId}"));
     }
