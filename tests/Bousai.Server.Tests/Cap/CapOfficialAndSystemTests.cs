@@ -95,4 +95,30 @@ public sealed class CapOfficialAndSystemTests(BousaiApp app) : IClassFixture<Bou
         Assert.Equal("Immediate", update.Element(C + "info")!.Element(C + "urgency")!.Value);
         Assert.Contains(alert.Element(C + "identifier")!.Value, update.Element(C + "references")!.Value);
     }
+
+    [Fact]
+    public async Task A_level_issued_in_a_drill_is_an_exercise_beside_the_real_level_and_cancelled_when_the_drill_ends()
+    {
+        using var hq = await app.SignedInClientAsync("hq");
+        using var residents = app.Client();
+        await hq.PostAsync("/api/drills/current/end", null);
+        Assert.Equal(HttpStatusCode.OK, (await hq.PutAsJsonAsync("/api/districts/district-kameoka/evacuation-level",
+            new { level = 3, decidedBy = "本部長", reason = "大雨" })).StatusCode);
+        var real = await LatestAsync(residents, "district-level:district-kameoka:", CapMsgType.Alert);
+
+        var started = await hq.PostAsJsonAsync("/api/drills", new { name = "総合防災訓練" });
+        var drillId = (await started.Content.ReadFromJsonAsync<JsonObject>())!["drillId"]!.GetValue<long>();
+        Assert.Equal(HttpStatusCode.OK, (await hq.PutAsJsonAsync("/api/districts/district-kameoka/evacuation-level",
+            new { level = 5, decidedBy = "本部長", reason = "訓練想定: 氾濫発生" })).StatusCode);
+        var exercise = await LatestAsync(residents, $"drill-{drillId}:district-level:district-kameoka:", CapMsgType.Alert);
+        Assert.Equal("Exercise", exercise.Element(C + "status")!.Value);
+        Assert.Equal("緊急安全確保", exercise.Element(C + "info")!.Element(C + "event")!.Value);
+
+        Assert.Equal(HttpStatusCode.OK, (await hq.PostAsync("/api/drills/current/end", null)).StatusCode);
+        var cancel = await LatestAsync(residents, $"drill-{drillId}:district-level:district-kameoka:", CapMsgType.Cancel);
+        Assert.Equal("Exercise", cancel.Element(C + "status")!.Value);
+        Assert.Equal("Alert", await app.Database.ScalarAsync<string>(
+            "SELECT string_agg(msg_type, ' ' ORDER BY number) FROM cap_messages WHERE item_key = 'district-level:district-kameoka'"));
+        Assert.Equal("Actual", real.Element(C + "status")!.Value);
+    }
 }
