@@ -1,3 +1,5 @@
+using Bousai.Server.OfficialWarnings;
+
 namespace Bousai.Server.Cap;
 
 /// <summary>A district's 警戒レベル in force (level 3–5), as stored; no staff names.</summary>
@@ -19,24 +21,25 @@ public sealed record SystemAlertRow(long AlertId, string Kind, int LevelEquivale
 /// </summary>
 public static class CapItems
 {
-    /// <summary>The 2021 level names (内閣府 避難情報に関するガイドライン, 2021-05-20) and what to do at each.</summary>
-    private static readonly IReadOnlyDictionary<int, (string Ja, string En, string DoJa, string DoEn)> Levels =
-        new Dictionary<int, (string, string, string, string)>
-        {
-            [3] = ("高齢者等避難", "Elderly etc. evacuate",
-                "避難に時間のかかる高齢者や障害のある人などは危険な場所から避難してください。その他の人も避難の準備をしてください。",
-                "Older people, people with disabilities and others who need time: leave dangerous places now. Everyone else: get ready to evacuate."),
-            [4] = ("避難指示", "Evacuate", "危険な場所から全員避難してください。", "Everyone: leave dangerous places now."),
-            [5] = ("緊急安全確保", "Emergency safety", "命の危険があります。直ちに身の安全を確保してください。",
-                "Danger to life: secure your safety immediately, wherever you are."),
-        };
+    /// <summary>What to do at each level the town issues (内閣府 避難情報に関するガイドライン, 2021).</summary>
+    private static readonly IReadOnlyDictionary<int, (string Ja, string En)> WhatToDo = new Dictionary<int, (string, string)>
+    {
+        [3] = ("避難に時間のかかる高齢者や障害のある人などは危険な場所から避難してください。その他の人も避難の準備をしてください。",
+            "Older people, people with disabilities and others who need time: leave dangerous places now. Everyone else: get ready to evacuate."),
+        [4] = ("危険な場所から全員避難してください。", "Everyone: leave dangerous places now."),
+        [5] = ("命の危険があります。直ちに身の安全を確保してください。", "Danger to life: secure your safety immediately, wherever you are."),
+    };
 
     public static string DistrictKey(DistrictLevelRow row) => Drill(row.DrillId) + "district-level:" + row.DistrictId;
 
+    /// <summary>A district's level as an item, named as the level was named when issued (the dated product-name table).</summary>
     /// <exception cref="KeyNotFoundException">A level the town does not issue (the table allows 3, 4 and 5 in force).</exception>
     public static CapItem District(DistrictLevelRow row, IReadOnlyList<CapArea> areas)
     {
-        var name = Levels[row.Level];
+        var label = ProductNames.Shipped.EvacuationLevelName(row.Level, row.IssuedAt)
+            ?? throw new KeyNotFoundException($"No name for 警戒レベル {row.Level} at {row.IssuedAt:O}.");
+        var (doJa, doEn) = WhatToDo[row.Level];
+        var name = (Ja: label.Name, En: label.En);
         var reason = string.IsNullOrWhiteSpace(row.Reason) ? "" : "理由: " + row.Reason;
         return new CapItem
         {
@@ -51,8 +54,8 @@ public static class CapItems
             DescriptionJa = $"高畠町は{row.NameJa}に警戒レベル{row.Level}「{name.Ja}」を発令しました。{reason}",
             DescriptionEn = $"Takahata Town has issued alert level {row.Level} ({name.En}) for {row.NameEn}."
                 + (reason.Length > 0 ? " Reason (Japanese): " + row.Reason : ""),
-            InstructionJa = name.DoJa,
-            InstructionEn = name.DoEn,
+            InstructionJa = doJa,
+            InstructionEn = doEn,
             Effective = row.IssuedAt,
             DrillId = row.DrillId,
             Areas = areas,

@@ -18,16 +18,13 @@ public sealed class CapReconciler(
     TimeProvider time,
     ILogger<CapReconciler> logger) : BackgroundService
 {
-    private CapSources? _sources;
-
     /// <summary>The messages this call emitted (none when the feed already says what is current).</summary>
     public async Task<IReadOnlyList<CapMessage>> ReconcileAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        _sources ??= await CapStore.ReadSourcesAsync(connection, ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await CapStore.LockForReconcileAsync(connection, transaction, ct);
-        var current = await CapStore.ReadCurrentItemsAsync(connection, transaction, _sources, options.Value.MaxPolygonPoints, ct);
+        var current = await CapStore.ReadCurrentItemsAsync(connection, transaction, options.Value.MaxPolygonPoints, ct);
         var latest = await CapStore.ReadLatestAsync(connection, transaction, ct);
         var messages = CapPlan.Next(current, latest, time.GetUtcNow(), options.Value);
         await CapStore.SaveAsync(connection, transaction, messages, options.Value, ct);

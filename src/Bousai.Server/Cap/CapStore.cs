@@ -4,13 +4,6 @@ using Npgsql;
 
 namespace Bousai.Server.Cap;
 
-/// <summary>
-/// Which of the tables the feed reads exist in this database: official warnings (official_warnings) and the system's
-/// alerts (alerts.source and level_equivalent) come with their own features' migrations; the feed reads what is there.
-/// District levels made in a drill carry district_evacuation_levels.drill_id once that column exists.
-/// </summary>
-public sealed record CapSources(bool OfficialWarnings, bool SystemAlerts, bool DistrictLevelDrills);
-
 /// <summary>One emitted message as the feed lists it.</summary>
 public sealed record CapFeedEntry(string Identifier, DateTimeOffset Sent, CapMsgType MsgType, CapStatus Status, string HeadlineJa,
     string HeadlineEn);
@@ -21,19 +14,6 @@ public static class CapStore
     /// <summary>Held by the one reconciliation running at a time, across instances (any constant all instances share).</summary>
     private const long ReconcileLockKey = 0x4341_5031_32; // "CAP12"
 
-    public static async Task<CapSources> ReadSourcesAsync(NpgsqlConnection connection, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(
-            """
-            SELECT to_regclass('official_warnings') IS NOT NULL,
-                   EXISTS (SELECT FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'alerts' AND column_name = 'level_equivalent'),
-                   EXISTS (SELECT FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'district_evacuation_levels' AND column_name = 'drill_id')
-            """, connection);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return new CapSources(reader.GetBoolean(0), reader.GetBoolean(1), reader.GetBoolean(2));
-    }
-
     public static async Task LockForReconcileAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction);
@@ -43,45 +23,42 @@ public static class CapStore
 
     /// <summary>Everything current for residents, in the live picture (real items and those of the drill in progress).</summary>
     public static async Task<IReadOnlyList<CapItem>> ReadCurrentItemsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        CapSources sources, int maxPolygonPoints, CancellationToken ct)
+        int maxPolygonPoints, CancellationToken ct)
     {
         var places = await ReadPlacesAsync(connection, transaction, maxPolygonPoints, ct);
         var items = new List<CapItem>();
-        foreach (var row in await ReadDistrictLevelsAsync(connection, transaction, sources, ct))
+        foreach (var row in await ReadDistrictLevelsAsync(connection, transaction, ct))
         {
             items.Add(CapItems.District(row, places.District(row.DistrictId)));
         }
 
-        if (sources.OfficialWarnings)
+        foreach (var row in await ReadOfficialWarningsAsync(connection, transaction, ct))
         {
-            foreach (var row in await ReadOfficialWarningsAsync(connection, transaction, ct))
-            {
-                var town = places.Town();
-                items.Add(CapItems.Warning(row, [.. town.Select(a => a with { Geocodes = [.. row.AreaCodes.Select(c => new CapGeocode("JMA-AREA-CODE", c))] })]));
-            }
+            var geocodes = row.AreaCodes.Select(c => new CapGeocode("JMA-AREA-CODE", c)).ToList();
+            items.Add(CapItems.Warning(row, [.. places.Town().Select(a => a with { Geocodes = geocodes })]));
         }
 
-        if (sources.SystemAlerts)
+        foreach (var row in await ReadSystemAlertsAsync(connection, transaction, ct))
         {
-            foreach (var row in await ReadSystemAlertsAsync(connection, transaction, ct))
-            {
-                var districts = row.River is { } river ? places.AlongRiver(river) : [];
-                items.Add(CapItems.Alert(row, districts.Count > 0 ? districts : places.Town()));
-            }
+            var districts = row.River is { } river ? places.AlongRiver(river) : [];
+            items.Add(CapItems.Alert(row, districts.Count > 0 ? districts : places.Town()));
         }
 
         return items;
     }
 
+    /// <summary>
+    /// Every level in force in the live picture: the real ones and, beside them, those of the drill in progress (each is
+    /// an item of its own, so a drill never cancels a real level).
+    /// </summary>
     private static async Task<IReadOnlyList<DistrictLevelRow>> ReadDistrictLevelsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        CapSources sources, CancellationToken ct)
+        CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
             $"""
-            SELECT d.id, d.name_ja, coalesce(d.name_en, d.name_ja), l.level::int, l.issued_at, l.reason,
-                   {(sources.DistrictLevelDrills ? "l.drill_id" : "NULL::bigint")}
+            SELECT d.id, d.name_ja, coalesce(d.name_en, d.name_ja), l.level::int, l.issued_at, l.reason, l.drill_id
             FROM district_evacuation_levels l JOIN districts d ON d.id = l.district_id
-            WHERE l.level > 0{(sources.DistrictLevelDrills ? " AND " + DrillStore.InLivePicture("l") : "")}
+            WHERE l.level > 0 AND {DrillStore.InLivePicture("l")}
             """, connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var rows = new List<DistrictLevelRow>();

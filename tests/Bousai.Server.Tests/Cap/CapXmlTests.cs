@@ -209,4 +209,16 @@ public sealed class CapXmlTests
         Assert.NotEmpty(CapSchema.Errors(xml.Replace("+09:00</sent>", "Z</sent>")));
         Assert.NotEmpty(CapSchema.Errors(xml.Replace("urn:oasis:names:tc:emergency:cap:1.2", "urn:example:not-cap")));
     }
+
+    [Theory]
+    [InlineData("2021-05-19T12:00:00+09:00", "避難勧告・避難指示（緊急）")]
+    [InlineData("2021-05-20T00:00:00+09:00", "避難指示")]
+    public void A_level_is_named_as_it_was_named_when_issued(string issuedAt, string name)
+    {
+        var item = CapItems.District(new DistrictLevelRow("district-yashiro", "屋代地区", "Yashiro", 4, DateTimeOffset.Parse(issuedAt), "理由", null),
+            [Yashiro]);
+
+        Assert.Equal(name, item.EventJa);
+        Assert.Contains($"「{name}」", item.DescriptionJa);
+    }
 }
