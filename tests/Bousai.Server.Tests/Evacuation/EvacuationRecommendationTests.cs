@@ -99,6 +99,22 @@ public sealed class EvacuationRecommendationTests(BousaiApp app) : IClassFixture
     }
 
     [Fact]
+    public async Task Passes_at_once_as_from_several_instances_make_one_recommendation_per_district()
+    {
+        await NakahashiAtAsync(2.95, "danger");
+        var recommender = app.Services.GetRequiredService<EvacuationRecommender>();
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => recommender.EvaluateAsync(CancellationToken.None))));
+        await YashiroRecommendationAsync();
+        await recommender.EvaluateAsync(CancellationToken.None);
+
+        Assert.Equal(1, await OpenCountAsync("district-yashiro"));
+        Assert.Equal(1, await app.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM situation_events WHERE kind = 'evacuation_recommended' AND payload->'recommendation'->>'districtId' = 'district-yashiro' " +
+            "AND (payload->'recommendation'->>'recommendationId')::bigint IN (SELECT id FROM evacuation_recommendations WHERE status = 'open')"));
+    }
+
+    [Fact]
     public async Task Falling_below_evacuation_level_supersedes_the_open_recommendation()
     {
         await NakahashiAtAsync(2.95, "danger");
