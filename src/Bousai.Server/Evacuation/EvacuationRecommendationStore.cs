@@ -121,8 +121,9 @@ public static class EvacuationRecommendationStore
     {
         await using var command = new NpgsqlCommand(
             """
-            SELECT s.id, s.name_ja, s.name_en, s.river_ja, s.gauge_type = 'crisis', st.derived->>'stage'
+            SELECT s.id, s.name_ja, s.name_en, s.river_ja, s.gauge_type = 'crisis', st.derived->>'stage', r.name_en
             FROM station_states st JOIN stations s ON s.id = st.station_id
+            LEFT JOIN LATERAL (SELECT name_en FROM rivers WHERE name_ja = s.river_ja ORDER BY id LIMIT 1) r ON true
             WHERE st.quantity = 'water_level' AND s.river_ja IS NOT NULL AND st.derived->>'stage' IS NOT NULL
             ORDER BY s.id
             """, connection, transaction);
@@ -132,7 +133,7 @@ public static class EvacuationRecommendationStore
         {
             if (!DbEnum.TryParse<WaterLevelStage>(reader.GetString(5), out var stage)) continue;
             gauges.Add(new RiverGaugeStage(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetString(3), reader.GetBoolean(4), stage));
+                reader.GetString(3), reader.GetBoolean(4), stage, reader.IsDBNull(6) ? null : reader.GetString(6)));
         }
 
         return gauges;
