@@ -51,15 +51,18 @@ public static class EvacuationRecommendationStore
             recommended.ReasonEn, madeAt, RecommendationStatus.Open, DrillId: drillId);
     }
 
-    /// <summary>Records the answer (issued, dismissed, superseded); basisEnded also notes that its basis went away.</summary>
-    public static async Task<EvacuationRecommendation> AnswerAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+    /// <summary>
+    /// Records the answer (issued, dismissed, superseded); basisEnded also notes that its basis went away. Null when the
+    /// recommendation is no longer open (a person answered it while the system was superseding it: the person's answer stands).
+    /// </summary>
+    public static async Task<EvacuationRecommendation?> AnswerAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         EvacuationRecommendation open, RecommendationStatus status, string by, DateTimeOffset at, string? reason, bool basisEnded, CancellationToken ct)
     {
         await using var update = new NpgsqlCommand(
             """
             UPDATE evacuation_recommendations SET status = $2, answered_by = $3, answered_at = $4, answer_reason = $5,
                 basis_ended_at = CASE WHEN $6 THEN $4 ELSE basis_ended_at END
-            WHERE id = $1
+            WHERE id = $1 AND status = 'open'
             """, connection, transaction);
         update.Parameters.AddWithValue(open.RecommendationId);
         update.Parameters.AddWithValue(DbEnum.Name(status));
@@ -67,8 +70,9 @@ public static class EvacuationRecommendationStore
         update.Parameters.AddWithValue(at);
         update.Parameters.AddWithValue((object?)reason ?? DBNull.Value);
         update.Parameters.AddWithValue(basisEnded);
-        await update.ExecuteNonQueryAsync(ct);
-        return open with { Status = status, AnsweredBy = by, AnsweredAt = at, AnswerReason = reason };
+        return await update.ExecuteNonQueryAsync(ct) == 1
+            ? open with { Status = status, AnsweredBy = by, AnsweredAt = at, AnswerReason = reason }
+            : null;
     }
 
     /// <summary>
