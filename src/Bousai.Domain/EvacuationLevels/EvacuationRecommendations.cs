@@ -2,9 +2,9 @@ using Bousai.Domain.Rivers;
 
 namespace Bousai.Domain.EvacuationLevels;
 
-/// <summary>A river gauge's current stage, with the river it measures (the name the flood zones carry, e.g. 屋代川).</summary>
+/// <summary>A river gauge's current stage, with the river it measures (the name the flood zones carry, e.g. 屋代川, and its English name).</summary>
 public sealed record RiverGaugeStage(string StationId, string StationNameJa, string? StationNameEn, string River, bool IsCrisisGauge,
-    WaterLevelStage Stage);
+    WaterLevelStage Stage, string? RiverEn = null);
 
 /// <summary>
 /// An official warning in force for the town, as far as a recommendation needs it. Kind: weather_warning,
@@ -58,7 +58,7 @@ public static class EvacuationRecommendations
                 var (stageJa, stageEn) = StageName(gauge);
                 candidates.Add(new RecommendedLevel(district.DistrictId, level, $"gauge:{gauge.StationId}",
                     $"{gauge.River} {gauge.StationNameJa}観測所が{stageJa}に達した。{gauge.River}の浸水想定区域がこの地区にかかる。",
-                    $"{gauge.StationNameEn ?? gauge.StationNameJa} gauge on the {gauge.River} has reached {stageEn}; the river's flood zones touch this district."));
+                    $"{gauge.StationNameEn ?? gauge.StationNameJa} gauge on the {gauge.RiverEn ?? gauge.River} has reached {stageEn}; the river's flood zones touch this district."));
             }
 
             foreach (var warning in warnings)

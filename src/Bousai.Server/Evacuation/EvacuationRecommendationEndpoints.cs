@@ -76,7 +76,7 @@ public static class EvacuationRecommendationEndpoints
             await DrillStore.CurrentIdAsync(change.Connection, change.Transaction, ct));
         await DistrictEvacuationStore.SaveAsync(change, district, ct);
         var issued = await EvacuationRecommendationStore.AnswerAsync(change.Connection, change.Transaction, open, RecommendationStatus.Issued,
-            by, now, reason, basisEnded: false, ct);
+            by, now, reason, basisEnded: false, ct) ?? throw new InvalidOperationException("The locked recommendation was answered meanwhile.");
         change.Record(new DistrictEvacuationLevelChanged(district, previous) { At = now });
         change.RecordConsequence(new EvacuationRecommendationAnswered(issued) { At = now });
         change.Audit(new AuditEntry(by, "evacuation.level", "district", district.DistrictId, new Dictionary<string, object?>
@@ -104,7 +104,7 @@ public static class EvacuationRecommendationEndpoints
         var now = time.GetUtcNow();
         var by = user.Identity!.Name!;
         var dismissed = await EvacuationRecommendationStore.AnswerAsync(change.Connection, change.Transaction, open, RecommendationStatus.Dismissed,
-            by, now, dismissal.Reason.Trim(), basisEnded: false, ct);
+            by, now, dismissal.Reason.Trim(), basisEnded: false, ct) ?? throw new InvalidOperationException("The locked recommendation was answered meanwhile.");
         change.Record(new EvacuationRecommendationAnswered(dismissed) { At = now });
         change.Audit(new AuditEntry(by, "evacuation.recommendation.dismiss", "evacuation_recommendation", open.RecommendationId.ToString(),
             new Dictionary<string, object?> { ["districtId"] = open.DistrictId, ["level"] = open.Level, ["reason"] = dismissed.AnswerReason }));

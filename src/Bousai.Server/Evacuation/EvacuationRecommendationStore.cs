@@ -51,15 +51,18 @@ public static class EvacuationRecommendationStore
             recommended.ReasonEn, madeAt, RecommendationStatus.Open, DrillId: drillId);
     }
 
-    /// <summary>Records the answer (issued, dismissed, superseded); basisEnded also notes that its basis went away.</summary>
-    public static async Task<EvacuationRecommendation> AnswerAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+    /// <summary>
+    /// Records the answer (issued, dismissed, superseded); basisEnded also notes that its basis went away. Null when the
+    /// recommendation is no longer open (a person answered it while the system was superseding it: the person's answer stands).
+    /// </summary>
+    public static async Task<EvacuationRecommendation?> AnswerAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         EvacuationRecommendation open, RecommendationStatus status, string by, DateTimeOffset at, string? reason, bool basisEnded, CancellationToken ct)
     {
         await using var update = new NpgsqlCommand(
             """
             UPDATE evacuation_recommendations SET status = $2, answered_by = $3, answered_at = $4, answer_reason = $5,
                 basis_ended_at = CASE WHEN $6 THEN $4 ELSE basis_ended_at END
-            WHERE id = $1
+            WHERE id = $1 AND status = 'open'
             """, connection, transaction);
         update.Parameters.AddWithValue(open.RecommendationId);
         update.Parameters.AddWithValue(DbEnum.Name(status));
@@ -67,8 +70,9 @@ public static class EvacuationRecommendationStore
         update.Parameters.AddWithValue(at);
         update.Parameters.AddWithValue((object?)reason ?? DBNull.Value);
         update.Parameters.AddWithValue(basisEnded);
-        await update.ExecuteNonQueryAsync(ct);
-        return open with { Status = status, AnsweredBy = by, AnsweredAt = at, AnswerReason = reason };
+        return await update.ExecuteNonQueryAsync(ct) == 1
+            ? open with { Status = status, AnsweredBy = by, AnsweredAt = at, AnswerReason = reason }
+            : null;
     }
 
     /// <summary>
@@ -121,8 +125,9 @@ public static class EvacuationRecommendationStore
     {
         await using var command = new NpgsqlCommand(
             """
-            SELECT s.id, s.name_ja, s.name_en, s.river_ja, s.gauge_type = 'crisis', st.derived->>'stage'
+            SELECT s.id, s.name_ja, s.name_en, s.river_ja, s.gauge_type = 'crisis', st.derived->>'stage', r.name_en
             FROM station_states st JOIN stations s ON s.id = st.station_id
+            LEFT JOIN LATERAL (SELECT name_en FROM rivers WHERE name_ja = s.river_ja ORDER BY id LIMIT 1) r ON true
             WHERE st.quantity = 'water_level' AND s.river_ja IS NOT NULL AND st.derived->>'stage' IS NOT NULL
             ORDER BY s.id
             """, connection, transaction);
@@ -132,7 +137,7 @@ public static class EvacuationRecommendationStore
         {
             if (!DbEnum.TryParse<WaterLevelStage>(reader.GetString(5), out var stage)) continue;
             gauges.Add(new RiverGaugeStage(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetString(3), reader.GetBoolean(4), stage));
+                reader.GetString(3), reader.GetBoolean(4), stage, reader.IsDBNull(6) ? null : reader.GetString(6)));
         }
 
         return gauges;

@@ -103,8 +103,12 @@ public sealed class EvacuationRecommender(NpgsqlDataSource db, TimeProvider time
             var reason = higher is not null ? $"警戒レベル{higher.Level}の推奨に置き換え / Superseded by a level {higher.Level} recommendation"
                 : basisHolds ? "同等以上の警戒レベルが発令済み / A level as high or higher is in force"
                 : "根拠が解消 / Its basis has gone away";
-            var superseded = await EvacuationRecommendationStore.AnswerAsync(connection, transaction, stale, RecommendationStatus.Superseded,
-                EvacuationRecommendation.System, now, reason, basisEnded: !basisHolds, ct);
+            if (await EvacuationRecommendationStore.AnswerAsync(connection, transaction, stale, RecommendationStatus.Superseded,
+                    EvacuationRecommendation.System, now, reason, basisEnded: !basisHolds, ct) is not { } superseded)
+            {
+                continue;
+            }
+
             events.Add(new EvacuationRecommendationAnswered(superseded) { At = now });
             audits.Add(new AuditEntry(EvacuationRecommendation.System, "evacuation.recommendation.supersede", "evacuation_recommendation",
                 stale.RecommendationId.ToString(), new Dictionary<string, object?> { ["reason"] = reason }));

@@ -24,7 +24,7 @@ public sealed class EvacuationRecommendationsTests
         ];
     }
 
-    private static RiverGaugeStage Nakahashi(WaterLevelStage stage) => new("nakahashi", "中橋", "Nakahashi", "屋代川", false, stage);
+    private static RiverGaugeStage Nakahashi(WaterLevelStage stage) => new("nakahashi", "中橋", "Nakahashi", "屋代川", false, stage, "Yashiro River");
 
     private static RiverGaugeStage Natsumo(WaterLevelStage stage) => new("natsumo", "夏茂", "Natsumo", "和田川", true, stage);
 
@@ -87,6 +87,6 @@ public sealed class EvacuationRecommendationsTests
         var recommendation = EvacuationRecommendations.For(Town(), [Nakahashi(WaterLevelStage.Danger)], []).First(r => r.DistrictId == "yashiro");
 
         Assert.Contains("中橋観測所が氾濫危険水位に達した", recommendation.ReasonJa);
-        Assert.Contains("Nakahashi gauge on the 屋代川 has reached the flood danger level", recommendation.ReasonEn);
+        Assert.Contains("Nakahashi gauge on the Yashiro River has reached the flood danger level", recommendation.ReasonEn);
     }
 }
