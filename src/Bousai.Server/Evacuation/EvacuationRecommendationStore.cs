@@ -143,18 +143,10 @@ public static class EvacuationRecommendationStore
         return gauges;
     }
 
-    /// <summary>
-    /// The official warnings in force in the live picture. The official_warnings table belongs to the official warnings
-    /// feature (migration 0012); until it exists in this database there are none.
-    /// </summary>
+    /// <summary>The official warnings in force in the live picture (the official warnings feature's table).</summary>
     public static async Task<IReadOnlyList<OfficialWarningInForce>> ReadOfficialWarningsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         CancellationToken ct)
     {
-        await using (var exists = new NpgsqlCommand("SELECT to_regclass('official_warnings') IS NOT NULL", connection, transaction))
-        {
-            if (!(bool)(await exists.ExecuteScalarAsync(ct))!) return [];
-        }
-
         await using var command = new NpgsqlCommand(
             $"""
             SELECT w.warning_key, w.kind, w.name, w.name_en, w.condition, w.level_equivalent::int, coalesce(w.rivers, ARRAY[]::text[])

@@ -6,31 +6,21 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Bousai.Server.Tests.Evacuation;
 
 /// <summary>
-/// Official warnings in force (the official_warnings table of the official warnings feature, migration 0012) feed the
-/// recommender. Where this branch's database does not have that table yet, the test makes it with the columns the
-/// recommender reads, as issue 12's contract lays them down; with migration 0012 present it uses the real one.
+/// Official warnings in force feed the recommender: a 土砂災害警戒情報 telegram HQ uploads (the real intake) recommends
+/// 避難指示 for the districts with landslide zones, and its 取消 takes the recommendations back.
 /// </summary>
 public sealed class OfficialWarningRecommendationTests(BousaiApp app) : IClassFixture<BousaiApp>
 {
+    private static string Telegram(string name) =>
+        File.ReadAllText(Path.Combine(Repository.Root, "tests", "Bousai.Server.Tests", "OfficialWarnings", "Telegrams", name));
+
     [Fact]
     public async Task Landslide_alert_in_force_recommends_evacuate_for_the_districts_with_landslide_zones()
     {
-        await app.Database.ScalarAsync<int>(
-            """
-            CREATE TABLE IF NOT EXISTS official_warnings (
-                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, warning_key text NOT NULL, kind text NOT NULL, name text NOT NULL,
-                name_en text, condition text, level_equivalent smallint, status text NOT NULL, source text NOT NULL,
-                issued_at timestamptz NOT NULL, valid_until timestamptz, areas text[] NOT NULL DEFAULT '{}', area_codes text[] NOT NULL DEFAULT '{}',
-                rivers text[] NOT NULL DEFAULT '{}', headline text, entered_by text, drill_id bigint REFERENCES drills (id),
-                updated_at timestamptz NOT NULL, telegram_id bigint)
-            """);
-        await app.Database.ScalarAsync<int>(
-            """
-            INSERT INTO official_warnings (warning_key, kind, name, name_en, level_equivalent, status, source, issued_at, areas, area_codes, rivers,
-                entered_by, updated_at)
-            VALUES ('landslide_alert:0638100:土砂災害警戒情報', 'landslide_alert', '土砂災害警戒情報', 'Landslide alert', 4, 'in_force', 'hand',
-                now(), '{高畠町}', '{0638100}', '{}', 'hq', now())
-            """);
+        using var hq = await app.SignedInClientAsync("hq");
+        var issued = await hq.PostAsync("/api/official-warnings/telegrams",
+            new StringContent(Telegram("landslide-issued.xml"), System.Text.Encoding.UTF8, "application/xml"));
+        Assert.Equal(System.Net.HttpStatusCode.Created, issued.StatusCode);
 
         await app.Services.GetRequiredService<EvacuationRecommender>().EvaluateAsync(CancellationToken.None);
 
@@ -40,13 +30,15 @@ public sealed class OfficialWarningRecommendationTests(BousaiApp app) : IClassFi
             ON z.hazard = 'landslide' AND ST_Intersects(z.geom, d.geom)
             """)).ToList();
         var recommended = (await app.Services.GetRequiredService<SituationSnapshots>().LoadAsync(Audience.Staff, CancellationToken.None))
-            .Recommendations!.Where(r => r.Basis == "official:landslide_alert:0638100:土砂災害警戒情報").ToList();
+            .Recommendations!.Where(r => r.Basis.StartsWith("official:landslide_alert:", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(withLandslideZones);
         Assert.Equal(withLandslideZones, recommended.Select(r => r.DistrictId).Order());
         Assert.All(recommended, r => Assert.Equal((4, "避難指示"), (r.Level, r.LevelNameJa)));
         Assert.Contains("土砂災害警戒情報（警戒レベル4相当）", recommended[0].ReasonJa);
 
-        await app.Database.ScalarAsync<int>("UPDATE official_warnings SET status = 'ended', updated_at = now()");
+        var cancelled = await hq.PostAsync("/api/official-warnings/telegrams",
+            new StringContent(Telegram("landslide-cancelled.xml"), System.Text.Encoding.UTF8, "application/xml"));
+        Assert.True(cancelled.IsSuccessStatusCode, await cancelled.Content.ReadAsStringAsync());
         await app.Services.GetRequiredService<EvacuationRecommender>().EvaluateAsync(CancellationToken.None);
 
         Assert.Equal(recommended.Count, await app.Database.ScalarAsync<long>(
