@@ -7,7 +7,7 @@ namespace Bousai.Server.OfficialWarnings;
 
 /// <summary>A telegram as stored once in official_telegrams.</summary>
 public sealed record StoredTelegram(
-    JmaTelegram Telegram, string Digest, OfficialWarningSource Source, string? SourceRef, DateTimeOffset ReceivedAt, string ReceivedBy,
+    JmaTelegram Telegram, string Scope, string Digest, OfficialWarningSource Source, string? SourceRef, DateTimeOffset ReceivedAt, string ReceivedBy,
     long? DrillId, string Xml);
 
 /// <summary>The SQL of official warnings and the telegrams that set them.</summary>
@@ -37,8 +37,8 @@ public static class OfficialWarningStore
         await using var insert = new NpgsqlCommand(
             """
             INSERT INTO official_telegrams (digest, kind, publishing_office, title, info_type, telegram_status, event_id, serial,
-                reported_at, source, source_ref, received_at, received_by, drill_id, xml)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                reported_at, source, source_ref, received_at, received_by, drill_id, xml, scope)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
             ON CONFLICT DO NOTHING
             RETURNING id
             """, connection, transaction);
@@ -57,17 +57,20 @@ public static class OfficialWarningStore
         insert.Parameters.AddWithValue(stored.ReceivedBy);
         insert.Parameters.AddWithValue((object?)stored.DrillId ?? DBNull.Value);
         insert.Parameters.AddWithValue(stored.Xml);
+        insert.Parameters.AddWithValue(stored.Scope);
         return await insert.ExecuteScalarAsync(ct) is long id ? id : null;
     }
 
-    /// <summary>The report time of the latest telegram that set a warning of <paramref name="scope"/> (real or of the drill).</summary>
+    /// <summary>The report time of the latest other telegram of <paramref name="scope"/> stored (real, or of the same drill).</summary>
     public static async Task<DateTimeOffset?> LatestReportedAtAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string scope,
-        long? drillId, CancellationToken ct)
+        long? drillId, long exceptTelegramId, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT max(reported_at) FROM official_warnings WHERE scope = $1 AND drill_id IS NOT DISTINCT FROM $2", connection, transaction);
+            "SELECT max(reported_at) FROM official_telegrams WHERE scope = $1 AND drill_id IS NOT DISTINCT FROM $2 AND id <> $3",
+            connection, transaction);
         command.Parameters.AddWithValue(scope);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)drillId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.AddWithValue(exceptTelegramId);
         return await command.ExecuteScalarAsync(ct) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
     }
 

@@ -85,16 +85,16 @@ public sealed class TelegramIntake(NpgsqlDataSource db, TimeProvider time, IOpti
 
         await OfficialWarningStore.LockAsync(connection, transaction, ct);
         var now = time.GetUtcNow();
+        var scope = ScopeOf(telegram);
         var telegramId = await OfficialWarningStore.InsertTelegramAsync(connection, transaction,
-            new StoredTelegram(telegram, Digest(xml), source, sourceRef, now, actor, drillId, Text(xml)), ct);
+            new StoredTelegram(telegram, scope, Digest(xml), source, sourceRef, now, actor, drillId, Text(xml)), ct);
         if (telegramId is not { } id)
         {
             return (new TelegramReceipt(TelegramOutcome.Duplicate, []), null);
         }
 
-        var scope = ScopeOf(telegram);
         var (outcome, changed) =
-            await OfficialWarningStore.LatestReportedAtAsync(connection, transaction, scope, drillId, ct) is { } latest && telegram.ReportDateTime < latest
+            await OfficialWarningStore.LatestReportedAtAsync(connection, transaction, scope, drillId, id, ct) is { } latest && telegram.ReportDateTime < latest
                 ? (TelegramOutcome.Older, [])
                 : townArea is null
                     ? await CancelAsync(connection, transaction, telegram, id, drillId, now, ct)
