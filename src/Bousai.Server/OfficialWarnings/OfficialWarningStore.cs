@@ -50,10 +50,10 @@ public static class OfficialWarningStore
         insert.Parameters.AddWithValue(DbEnum.Name(t.Status));
         insert.Parameters.AddWithValue((object?)t.EventId ?? DBNull.Value);
         insert.Parameters.AddWithValue((object?)t.Serial ?? DBNull.Value);
-        insert.Parameters.AddWithValue(t.ReportDateTime);
+        insert.Parameters.AddWithValue(t.ReportDateTime.ToUniversalTime());
         insert.Parameters.AddWithValue(DbEnum.Name(stored.Source));
         insert.Parameters.AddWithValue((object?)stored.SourceRef ?? DBNull.Value);
-        insert.Parameters.AddWithValue(stored.ReceivedAt);
+        insert.Parameters.AddWithValue(stored.ReceivedAt.ToUniversalTime());
         insert.Parameters.AddWithValue(stored.ReceivedBy);
         insert.Parameters.AddWithValue((object?)stored.DrillId ?? DBNull.Value);
         insert.Parameters.AddWithValue(stored.Xml);
@@ -99,7 +99,7 @@ public static class OfficialWarningStore
                 new NpgsqlParameter { Value = DbEnum.Name(cancellation.Kind) },
                 new NpgsqlParameter { Value = cancellation.PublishingOffice },
                 new NpgsqlParameter { Value = (object?)cancellation.EventId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
-                new NpgsqlParameter { Value = cancellation.ReportDateTime },
+                new NpgsqlParameter { Value = cancellation.ReportDateTime.ToUniversalTime() },
             ], ct)).Select(w => w.Warning)];
 
     /// <summary>Writes a new warning in force and returns it with its id.</summary>
@@ -121,18 +121,18 @@ public static class OfficialWarningStore
         insert.Parameters.Add(new NpgsqlParameter { Value = (object?)(short?)w.LevelEquivalent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Smallint });
         insert.Parameters.AddWithValue(DbEnum.Name(w.Status));
         insert.Parameters.AddWithValue(DbEnum.Name(w.Source));
-        insert.Parameters.AddWithValue(w.IssuedAt);
-        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)w.ValidUntil ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        insert.Parameters.AddWithValue(w.IssuedAt.ToUniversalTime());
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)w.ValidUntil?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         insert.Parameters.AddWithValue(w.Areas.ToArray());
         insert.Parameters.AddWithValue(new[] { areaCode });
         insert.Parameters.AddWithValue(w.Rivers.ToArray());
         insert.Parameters.AddWithValue((object?)w.Headline ?? DBNull.Value);
         insert.Parameters.AddWithValue((object?)w.EnteredBy ?? DBNull.Value);
         insert.Parameters.Add(new NpgsqlParameter { Value = (object?)w.DrillId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        insert.Parameters.AddWithValue(w.UpdatedAt);
+        insert.Parameters.AddWithValue(w.UpdatedAt.ToUniversalTime());
         insert.Parameters.Add(new NpgsqlParameter { Value = (object?)telegramId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
         insert.Parameters.AddWithValue((object?)scope ?? DBNull.Value);
-        insert.Parameters.AddWithValue(reportedAt);
+        insert.Parameters.AddWithValue(reportedAt.ToUniversalTime());
         var id = (long)(await insert.ExecuteScalarAsync(ct))!;
         return w with { WarningId = id };
     }
@@ -154,12 +154,12 @@ public static class OfficialWarningStore
         update.Parameters.AddWithValue(DbEnum.Name(w.Source));
         update.Parameters.AddWithValue(w.NameEn);
         update.Parameters.Add(new NpgsqlParameter { Value = (object?)(short?)w.LevelEquivalent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Smallint });
-        update.Parameters.Add(new NpgsqlParameter { Value = (object?)w.ValidUntil ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        update.Parameters.Add(new NpgsqlParameter { Value = (object?)w.ValidUntil?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         update.Parameters.AddWithValue(w.Rivers.ToArray());
         update.Parameters.AddWithValue((object?)w.Headline ?? DBNull.Value);
-        update.Parameters.AddWithValue(w.UpdatedAt);
+        update.Parameters.AddWithValue(w.UpdatedAt.ToUniversalTime());
         update.Parameters.Add(new NpgsqlParameter { Value = (object?)scope ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        update.Parameters.Add(new NpgsqlParameter { Value = (object?)reportedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        update.Parameters.Add(new NpgsqlParameter { Value = (object?)reportedAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         update.Parameters.Add(new NpgsqlParameter { Value = (object?)telegramId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
         await update.ExecuteNonQueryAsync(ct);
     }
