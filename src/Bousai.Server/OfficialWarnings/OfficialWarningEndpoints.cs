@@ -130,9 +130,9 @@ public static partial class OfficialWarningEndpoints
         var rivers = Names(entry.Rivers, "rivers", errors) ?? [];
         var headline = string.IsNullOrWhiteSpace(entry.Headline) ? null : entry.Headline.Trim();
         if (headline?.Length > MaxHeadlineLength) errors["headline"] = [$"The headline is longer than {MaxHeadlineLength} characters."];
-        var issuedAt = Time(entry.IssuedAt, "issuedAt", errors) ?? now;
+        var issuedAt = (Time(entry.IssuedAt, "issuedAt", errors) ?? now).ToUniversalTime();
         if (issuedAt > now + ClockSkew) errors["issuedAt"] = ["The issue time is in the future."];
-        var validUntil = Time(entry.ValidUntil, "validUntil", errors);
+        var validUntil = Time(entry.ValidUntil, "validUntil", errors)?.ToUniversalTime();
         if (validUntil <= issuedAt) errors["validUntil"] = ["Valid until must be after the issue time."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 

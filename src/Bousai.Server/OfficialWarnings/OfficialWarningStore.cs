@@ -7,7 +7,7 @@ namespace Bousai.Server.OfficialWarnings;
 
 /// <summary>A telegram as stored once in official_telegrams.</summary>
 public sealed record StoredTelegram(
-    JmaTelegram Telegram, string Digest, OfficialWarningSource Source, string? SourceRef, DateTimeOffset ReceivedAt, string ReceivedBy,
+    JmaTelegram Telegram, string Scope, string Digest, OfficialWarningSource Source, string? SourceRef, DateTimeOffset ReceivedAt, string ReceivedBy,
     long? DrillId, string Xml);
 
 /// <summary>The SQL of official warnings and the telegrams that set them.</summary>
@@ -37,8 +37,8 @@ public static class OfficialWarningStore
         await using var insert = new NpgsqlCommand(
             """
             INSERT INTO official_telegrams (digest, kind, publishing_office, title, info_type, telegram_status, event_id, serial,
-                reported_at, source, source_ref, received_at, received_by, drill_id, xml)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                reported_at, source, source_ref, received_at, received_by, drill_id, xml, scope)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
             ON CONFLICT DO NOTHING
             RETURNING id
             """, connection, transaction);
@@ -50,24 +50,27 @@ public static class OfficialWarningStore
         insert.Parameters.AddWithValue(DbEnum.Name(t.Status));
         insert.Parameters.AddWithValue((object?)t.EventId ?? DBNull.Value);
         insert.Parameters.AddWithValue((object?)t.Serial ?? DBNull.Value);
-        insert.Parameters.AddWithValue(t.ReportDateTime);
+        insert.Parameters.AddWithValue(t.ReportDateTime.ToUniversalTime());
         insert.Parameters.AddWithValue(DbEnum.Name(stored.Source));
         insert.Parameters.AddWithValue((object?)stored.SourceRef ?? DBNull.Value);
-        insert.Parameters.AddWithValue(stored.ReceivedAt);
+        insert.Parameters.AddWithValue(stored.ReceivedAt.ToUniversalTime());
         insert.Parameters.AddWithValue(stored.ReceivedBy);
         insert.Parameters.AddWithValue((object?)stored.DrillId ?? DBNull.Value);
         insert.Parameters.AddWithValue(stored.Xml);
+        insert.Parameters.AddWithValue(stored.Scope);
         return await insert.ExecuteScalarAsync(ct) is long id ? id : null;
     }
 
-    /// <summary>The report time of the latest telegram that set a warning of <paramref name="scope"/> (real or of the drill).</summary>
+    /// <summary>The report time of the latest other telegram of <paramref name="scope"/> stored (real, or of the same drill).</summary>
     public static async Task<DateTimeOffset?> LatestReportedAtAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string scope,
-        long? drillId, CancellationToken ct)
+        long? drillId, long exceptTelegramId, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT max(reported_at) FROM official_warnings WHERE scope = $1 AND drill_id IS NOT DISTINCT FROM $2", connection, transaction);
+            "SELECT max(reported_at) FROM official_telegrams WHERE scope = $1 AND drill_id IS NOT DISTINCT FROM $2 AND id <> $3",
+            connection, transaction);
         command.Parameters.AddWithValue(scope);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)drillId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.AddWithValue(exceptTelegramId);
         return await command.ExecuteScalarAsync(ct) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
     }
 
@@ -96,7 +99,7 @@ public static class OfficialWarningStore
                 new NpgsqlParameter { Value = DbEnum.Name(cancellation.Kind) },
                 new NpgsqlParameter { Value = cancellation.PublishingOffice },
                 new NpgsqlParameter { Value = (object?)cancellation.EventId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
-                new NpgsqlParameter { Value = cancellation.ReportDateTime },
+                new NpgsqlParameter { Value = cancellation.ReportDateTime.ToUniversalTime() },
             ], ct)).Select(w => w.Warning)];
 
     /// <summary>Writes a new warning in force and returns it with its id.</summary>
@@ -118,18 +121,18 @@ public static class OfficialWarningStore
         insert.Parameters.Add(new NpgsqlParameter { Value = (object?)(short?)w.LevelEquivalent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Smallint });
         insert.Parameters.AddWithValue(DbEnum.Name(w.Status));
         insert.Parameters.AddWithValue(DbEnum.Name(w.Source));
-        insert.Parameters.AddWithValue(w.IssuedAt);
-        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)w.ValidUntil ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        insert.Parameters.AddWithValue(w.IssuedAt.ToUniversalTime());
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)w.ValidUntil?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         insert.Parameters.AddWithValue(w.Areas.ToArray());
         insert.Parameters.AddWithValue(new[] { areaCode });
         insert.Parameters.AddWithValue(w.Rivers.ToArray());
         insert.Parameters.AddWithValue((object?)w.Headline ?? DBNull.Value);
         insert.Parameters.AddWithValue((object?)w.EnteredBy ?? DBNull.Value);
         insert.Parameters.Add(new NpgsqlParameter { Value = (object?)w.DrillId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        insert.Parameters.AddWithValue(w.UpdatedAt);
+        insert.Parameters.AddWithValue(w.UpdatedAt.ToUniversalTime());
         insert.Parameters.Add(new NpgsqlParameter { Value = (object?)telegramId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
         insert.Parameters.AddWithValue((object?)scope ?? DBNull.Value);
-        insert.Parameters.AddWithValue(reportedAt);
+        insert.Parameters.AddWithValue(reportedAt.ToUniversalTime());
         var id = (long)(await insert.ExecuteScalarAsync(ct))!;
         return w with { WarningId = id };
     }
@@ -151,12 +154,12 @@ public static class OfficialWarningStore
         update.Parameters.AddWithValue(DbEnum.Name(w.Source));
         update.Parameters.AddWithValue(w.NameEn);
         update.Parameters.Add(new NpgsqlParameter { Value = (object?)(short?)w.LevelEquivalent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Smallint });
-        update.Parameters.Add(new NpgsqlParameter { Value = (object?)w.ValidUntil ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        update.Parameters.Add(new NpgsqlParameter { Value = (object?)w.ValidUntil?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         update.Parameters.AddWithValue(w.Rivers.ToArray());
         update.Parameters.AddWithValue((object?)w.Headline ?? DBNull.Value);
-        update.Parameters.AddWithValue(w.UpdatedAt);
+        update.Parameters.AddWithValue(w.UpdatedAt.ToUniversalTime());
         update.Parameters.Add(new NpgsqlParameter { Value = (object?)scope ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        update.Parameters.Add(new NpgsqlParameter { Value = (object?)reportedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        update.Parameters.Add(new NpgsqlParameter { Value = (object?)reportedAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         update.Parameters.Add(new NpgsqlParameter { Value = (object?)telegramId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
         await update.ExecuteNonQueryAsync(ct);
     }

@@ -85,16 +85,16 @@ public sealed class TelegramIntake(NpgsqlDataSource db, TimeProvider time, IOpti
 
         await OfficialWarningStore.LockAsync(connection, transaction, ct);
         var now = time.GetUtcNow();
+        var scope = ScopeOf(telegram);
         var telegramId = await OfficialWarningStore.InsertTelegramAsync(connection, transaction,
-            new StoredTelegram(telegram, Digest(xml), source, sourceRef, now, actor, drillId, Text(xml)), ct);
+            new StoredTelegram(telegram, scope, Digest(xml), source, sourceRef, now, actor, drillId, Text(xml)), ct);
         if (telegramId is not { } id)
         {
             return (new TelegramReceipt(TelegramOutcome.Duplicate, []), null);
         }
 
-        var scope = ScopeOf(telegram);
         var (outcome, changed) =
-            await OfficialWarningStore.LatestReportedAtAsync(connection, transaction, scope, drillId, ct) is { } latest && telegram.ReportDateTime < latest
+            await OfficialWarningStore.LatestReportedAtAsync(connection, transaction, scope, drillId, id, ct) is { } latest && telegram.ReportDateTime < latest
                 ? (TelegramOutcome.Older, [])
                 : townArea is null
                     ? await CancelAsync(connection, transaction, telegram, id, drillId, now, ct)
@@ -131,7 +131,7 @@ public sealed class TelegramIntake(NpgsqlDataSource db, TimeProvider time, IOpti
                 var was = existing.Warning;
                 var continued = was with
                 {
-                    NameEn = nameEn, LevelEquivalent = w.LevelEquivalent, ValidUntil = telegram.ValidDateTime, Rivers = telegram.Rivers,
+                    NameEn = nameEn, LevelEquivalent = w.LevelEquivalent, ValidUntil = telegram.ValidDateTime?.ToUniversalTime(), Rivers = telegram.Rivers,
                     Headline = telegram.Headline, Source = source, EnteredByHand = false,
                 };
                 var changes = continued.NameEn != was.NameEn || continued.LevelEquivalent != was.LevelEquivalent || continued.ValidUntil != was.ValidUntil
@@ -144,7 +144,7 @@ public sealed class TelegramIntake(NpgsqlDataSource db, TimeProvider time, IOpti
 
             changed.Add(await OfficialWarningStore.InsertAsync(connection, transaction,
                 new OfficialWarning(0, key, telegram.Kind, w.Name, nameEn, w.Condition, w.LevelEquivalent, OfficialWarningStatus.InForce, source,
-                    telegram.ReportDateTime, telegram.ValidDateTime, [town.Name], telegram.Rivers, telegram.Headline, EnteredByHand: false,
+                    telegram.ReportDateTime.ToUniversalTime(), telegram.ValidDateTime?.ToUniversalTime(), [town.Name], telegram.Rivers, telegram.Headline, EnteredByHand: false,
                     EnteredBy: null, drillId, now),
                 town.Code, scope, telegram.ReportDateTime, telegramId, ct));
         }

@@ -12,6 +12,9 @@ CREATE TABLE official_telegrams (
     event_id          text,
     serial            text,
     reported_at       timestamptz NOT NULL,
+    -- What the telegram speaks for (its kind; for river forecasts the kind and its rivers): a telegram older than the
+    -- latest one of its scope (real, or of the same drill) changes nothing.
+    scope             text NOT NULL,
     source            text NOT NULL CHECK (source IN ('jma_feed', 'jma_upload', 'jma_drop')),
     source_ref        text,
     received_at       timestamptz NOT NULL,
@@ -21,6 +24,8 @@ CREATE TABLE official_telegrams (
 );
 
 -- The same telegram sent twice (the feed and an upload, a file dropped again) is one telegram even when its bytes differ.
+CREATE INDEX official_telegrams_scope ON official_telegrams (scope, coalesce(drill_id, 0), reported_at);
+
 CREATE UNIQUE INDEX official_telegrams_once ON official_telegrams
     (publishing_office, title, reported_at, info_type, telegram_status, coalesce(event_id, ''), coalesce(serial, ''));
 
@@ -45,12 +50,11 @@ CREATE TABLE official_warnings (
     drill_id         bigint REFERENCES drills (id),
     updated_at       timestamptz NOT NULL,
     telegram_id      bigint REFERENCES official_telegrams (id),
-    -- What a telegram speaks for (a kind; for river forecasts the kind and its rivers): a 発表 of that scope lists
-    -- everything in force in it, so what it no longer lists has ended. NULL for a warning entered by hand.
+    -- The scope of the telegram that set it: a 発表 of that scope lists everything in force in it, so what it no longer
+    -- lists has ended. NULL for a warning entered by hand (HQ ends it, or a telegram that lists it takes it over).
     scope            text,
-    -- The ReportDateTime of the telegram that last set this row: an older telegram of the scope changes nothing.
+    -- The ReportDateTime of the telegram that last set this row (for a hand entry, its issue time).
     reported_at      timestamptz NOT NULL
 );
 
 CREATE UNIQUE INDEX official_warnings_one_in_force ON official_warnings (warning_key, coalesce(drill_id, 0)) WHERE status = 'in_force';
-CREATE INDEX official_warnings_scope ON official_warnings (scope, coalesce(drill_id, 0), reported_at);
