@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using Bousai.Server.Live;
 using Bousai.Server.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -131,5 +134,25 @@ public sealed class TelegramSourcesTests(TelegramSources sources) : IClassFixtur
         await Eventually.TrueAsync(() => Task.FromResult(!File.Exists(Path.Combine(sources.DropDirectory, "landslide-issued.xml"))), "the copy to be moved");
         Assert.Equal(1, await App.Database.ScalarAsync<long>("SELECT count(*) FROM official_telegrams WHERE source = 'jma_drop'"));
         Assert.Equal(2, Directory.GetFiles(Path.Combine(sources.DropDirectory, "processed")).Length);
+    }
+
+    [Fact]
+    public async Task The_public_hub_carries_an_official_warning_live_and_in_its_snapshot_without_who_entered_it()
+    {
+        await using var resident = (await LiveClient.ConnectAsync(App.BaseAddress, "/hubs/public")).Follow();
+        await resident.WaitUntilAsync(c => c.Snapshot is not null, "the public snapshot");
+        using var hq = await App.SignedInClientAsync("hq");
+
+        var entered = await hq.PostAsJsonAsync("/api/official-warnings", new { kind = "river_flood", name = "最上川上流氾濫警戒情報", rivers = new[] { "最上川上流" } });
+        Assert.Equal(HttpStatusCode.Created, entered.StatusCode);
+
+        await resident.WaitUntilAsync(c => c.Events.OfType<OfficialWarningChanged>().Any(e => e.Warning.Name == "最上川上流氾濫警戒情報"), "the warning on the public hub");
+        var live = resident.Events.OfType<OfficialWarningChanged>().Single(e => e.Warning.Name == "最上川上流氾濫警戒情報").Warning;
+        Assert.True(live.EnteredByHand);
+        Assert.Null(live.EnteredBy);
+        await using var late = (await LiveClient.ConnectAsync(App.BaseAddress, "/hubs/public")).Follow();
+        await late.WaitUntilAsync(c => c.Snapshot is not null, "a later public snapshot");
+        var inSnapshot = Assert.Single(late.Snapshot!.OfficialWarnings!, w => w.Name == "最上川上流氾濫警戒情報");
+        Assert.Null(inSnapshot.EnteredBy);
     }
 }
