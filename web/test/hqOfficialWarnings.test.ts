@@ -106,6 +106,13 @@ describe('the official warnings panel', () => {
     root.remove();
   });
 
+  it('names the condition once, whether the telegram put it in the name or a hand entry gave it apart', () => {
+    const fromTelegram = { ...heavyRain, warningId: 5, name: '大雨警報（土砂災害）' };
+    mount('hq', [heavyRain, fromTelegram]);
+    expect(item(3)!.querySelector('.official-name')!.textContent!.replace(/\s+/g, '')).toBe('大雨警報（土砂災害）');
+    expect(item(5)!.querySelector('.official-name')!.textContent!.replace(/\s+/g, '')).toBe('大雨警報（土砂災害）');
+  });
+
   it('marks each warning as official, with its kind, level, areas and where it came from', () => {
     mount();
 

@@ -66,7 +66,8 @@ public static class CapItems
 
     public static CapItem Warning(OfficialWarningRow row, IReadOnlyList<CapArea> areas)
     {
-        var nameJa = row.Condition is { Length: > 0 } condition ? $"{row.Name}（{condition}）" : row.Name;
+        // A telegram's name already carries its condition (大雨警報（土砂災害）); a hand entry may give it apart.
+        var nameJa = row.Condition is { Length: > 0 } condition && !row.Name.Contains(condition, StringComparison.Ordinal) ? $"{row.Name}（{condition}）" : row.Name;
         var nameEn = row.NameEn ?? row.Name;
         var areasJa = row.Areas.Count > 0 ? string.Join("、", row.Areas) : "高畠町";
         var level = row.LevelEquivalent is { } l ? $"（警戒レベル{l}相当）" : "";

@@ -221,4 +221,16 @@ public sealed class CapXmlTests
         Assert.Equal(name, item.EventJa);
         Assert.Contains($"「{name}」", item.DescriptionJa);
     }
+
+    [Theory]
+    [InlineData("大雨警報（土砂災害）", "土砂災害", "大雨警報（土砂災害）")]
+    [InlineData("大雨警報", "土砂災害", "大雨警報（土砂災害）")]
+    [InlineData("洪水警報", null, "洪水警報")]
+    public void A_warning_names_its_condition_once(string name, string? condition, string expected)
+    {
+        var item = CapItems.Warning(new OfficialWarningRow(1, "weather_warning", name, null, condition, 3, "jma_feed",
+            Issued, null, ["高畠町"], ["0638100"], [], null, null), [Town]);
+
+        Assert.Equal(expected, item.EventJa);
+    }
 }

@@ -296,7 +296,7 @@ export function mountOfficialWarnings(root: HTMLElement, situation: Situation, o
         <span class="official-kind">${t(`officialKind.${w.kind}`)}</span>
         ${w.levelEquivalent !== undefined ? html`<span class="official-level">${t('alertLevelEquivalent', { level: w.levelEquivalent })}</span>` : nothing}
       </span>
-      <span class="official-name"><strong>${officialName(w)}</strong>${w.condition ? html` <span class="official-condition">（${w.condition}）</span>` : nothing}</span>
+      <span class="official-name"><strong>${officialName(w)}</strong>${w.condition && !w.name.includes(w.condition) ? html` <span class="official-condition">（${w.condition}）</span>` : nothing}</span>
       ${w.headline ? html`<span class="official-headline">${w.headline}</span>` : nothing}
       <span class="official-record">
         <time datetime=${isoTime(w.issuedAt)}>${t('official.issued', { time: hhmm(w.issuedAt) })}</time>
