@@ -35,8 +35,8 @@ public sealed class ProductNamesTests
     [Fact]
     public void Name_is_looked_up_by_its_japanese_day_at_the_changeover()
     {
-        var before = new DateTimeOffset(2026, 5, 27, 23, 59, 0, Jst);
-        var after = new DateTimeOffset(2026, 5, 27, 15, 0, 0, TimeSpan.Zero);
+        var before = new DateTimeOffset(2026, 5, 28, 23, 59, 0, Jst);
+        var after = new DateTimeOffset(2026, 5, 28, 15, 0, 0, TimeSpan.Zero);
 
         Assert.NotNull(ProductNames.Shipped.Find("土砂災害警戒情報", null, before));
         Assert.Null(ProductNames.Shipped.Find("土砂災害警戒情報", null, after));
