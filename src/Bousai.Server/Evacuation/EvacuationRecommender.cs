@@ -2,7 +2,7 @@ using Bousai.Domain.EvacuationLevels;
 using Bousai.Server.Audit;
 using Bousai.Server.Drills;
 using Bousai.Server.Live;
-using Bousai.Server.Sensors;
+using Bousai.Server.OfficialWarnings;
 using Npgsql;
 
 namespace Bousai.Server.Evacuation;
@@ -15,59 +15,45 @@ namespace Bousai.Server.Evacuation;
 /// so two servers make one recommendation. While a drill is on, what it makes carries the drill and it supersedes only
 /// the drill's own: real records are not touched by a drill.
 /// </summary>
-public sealed class EvacuationRecommender(NpgsqlDataSource db, TimeProvider time, ILogger<EvacuationRecommender> logger) : BackgroundService
+public sealed class EvacuationRecommender(NpgsqlDataSource db, SituationFeed feed, TimeProvider time, ILogger<EvacuationRecommender> logger)
+    : BackgroundService
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan EvaluateAtLeastEvery = TimeSpan.FromMinutes(1);
     private const long PassLock = 0x626f757361690013; // "bousai" + 0x13: one recommender pass at a time across instances
 
-    private static readonly string[] Triggers =
-    [
-        "station_state_changed", "station_thresholds_changed", "official_warning_changed", "district_evacuation_level_changed",
-        "drill_started", "drill_ended",
-    ];
+    /// <summary>Whether an event can change a recommendation (what it changes is read again, not taken from the event).</summary>
+    private static bool CanChangeRecommendations(SituationEvent e) =>
+        e is StationStateChanged or StationThresholdsChanged or OfficialWarningChanged or DistrictEvacuationLevelChanged or DrillStarted
+            or DrillEnded;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        SupervisedLoop.RunAsync("evacuation_recommendations", FollowAsync, logger, time, stoppingToken);
-
-    private async Task FollowAsync(CancellationToken stoppingToken)
+    /// <summary>Follows the live feed (NOTIFY-driven, as the hubs are): one pass at start, then one per batch that can change a recommendation.</summary>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var position = (await SituationEventLog.ExtentAsync(db, stoppingToken)).LastSeq;
-        var evaluatedAt = DateTimeOffset.MinValue;
-        var due = true;
+        var retryDelay = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (await LastTriggerAfterAsync(position, stoppingToken) is { } last)
+                var extent = await SituationEventLog.ExtentAsync(db, stoppingToken);
+                await EvaluateAsync(stoppingToken);
+                retryDelay = TimeSpan.FromSeconds(1);
+                await foreach (var message in feed.FollowAsync(Audience.Staff, extent.LastSeq, stoppingToken))
                 {
-                    position = last;
-                    due = true;
-                }
-
-                if (due || time.GetUtcNow() - evaluatedAt >= EvaluateAtLeastEvery)
-                {
-                    await EvaluateAsync(stoppingToken);
-                    evaluatedAt = time.GetUtcNow();
-                    due = false;
+                    // A resync only says this follower fell behind: evaluate from the stored state and follow again.
+                    if (message.Type == SituationMessageType.Resync) break;
+                    if (message.Events?.Any(CanChangeRecommendations) == true) await EvaluateAsync(stoppingToken);
                 }
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(ex, "Could not evaluate district level recommendations; trying again shortly");
+                return;
             }
-
-            await Task.Delay(PollInterval, time, stoppingToken);
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Could not evaluate district level recommendations; trying again in {RetryDelay}", retryDelay);
+                await Task.Delay(retryDelay, time, stoppingToken);
+                retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
         }
-    }
-
-    /// <summary>The last event after <paramref name="after"/> that can change a recommendation; null when there is none.</summary>
-    private async Task<long?> LastTriggerAfterAsync(long after, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("SELECT max(seq) FROM situation_events WHERE seq > $1 AND kind = ANY($2)");
-        command.Parameters.AddWithValue(after);
-        command.Parameters.AddWithValue(Triggers);
-        return await command.ExecuteScalarAsync(ct) is long seq ? seq : null;
     }
 
     /// <summary>One pass: the recommendations computed now, stored and announced where they differ from the open ones.</summary>
