@@ -1,4 +1,5 @@
 import { build, defineConfig, type Plugin } from 'vite';
+import { publicMessages } from './src/public/messageTable';
 
 // This project's own sources, by absolute path: a pattern like /src/ would also match the folder the
 // repository was cloned into.
@@ -37,11 +38,25 @@ function serviceWorkers(): Plugin {
   };
 }
 
+/**
+ * wwwroot/public-messages.json: the public view's strings (ja, en), which the server renders the page with when it
+ * is first loaded or JavaScript is off, so both renderings say the same thing in the same words.
+ */
+function publicMessageTable(): Plugin {
+  return {
+    name: 'bousai-public-messages',
+    apply: 'build',
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'public-messages.json', source: JSON.stringify(publicMessages) });
+    },
+  };
+}
+
 // Four pages: the HQ map (served at / to signed-in staff), the public shelter view (/public), the crews' phone page
 // (/field) and the shelter staff's phone page (/shelter). Input paths are relative to this folder, Vite's root.
 export default defineConfig({
   base: '/',
-  plugins: [serviceWorkers()],
+  plugins: [serviceWorkers(), publicMessageTable()],
   build: {
     outDir,
     emptyOutDir: true,
