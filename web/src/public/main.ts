@@ -130,16 +130,18 @@ function followHub(): void {
     }
   }, hubPatienceMs);
 }
-// The hub's client (SignalR) after the first paint: the server's rendering is on screen meanwhile. (A page opened
-// in a background tab gets no animation frame: the timer starts it there.)
+// The hub's client (SignalR, the largest script the page needs) once the page has loaded: the server's rendering is
+// on screen and complete meanwhile, and the first view's bytes are the list's alone. A load that takes long (a
+// stalled stylesheet) does not hold the live link back for more than a few seconds.
 let following = false;
 const startFollowing = () => {
   if (following) return;
   following = true;
   followHub();
 };
-requestAnimationFrame(() => setTimeout(startFollowing, 0));
-setTimeout(startFollowing, 500);
+if (document.readyState === 'complete') setTimeout(startFollowing, 0);
+else addEventListener('load', () => setTimeout(startFollowing, 0), { once: true });
+setTimeout(startFollowing, 3_000);
 
 // ── Each part, taken over once it has its data ──
 const named = settled(snapshotLoaded, districts);
