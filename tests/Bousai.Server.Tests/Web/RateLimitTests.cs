@@ -116,4 +116,23 @@ public sealed class RateLimitTests : IAsyncLifetime
             await ExhaustAsync(prober, "/api/config");
         }
     }
+
+    [Theory]
+    [InlineData("RateLimits:Burst", "0")]
+    [InlineData("RateLimits:TokensPerSecond", "0")]
+    [InlineData("RateLimits:Burst", "10")] // less than the default 50 a second
+    public async Task Limits_that_make_no_sense_stop_the_server_at_start(string key, string value)
+    {
+        var app = BousaiApp.OnKestrel(new Dictionary<string, string> { [key] = value });
+        try
+        {
+            var refused = await Assert.ThrowsAnyAsync<Exception>(() => ((IAsyncLifetime)app).InitializeAsync());
+            Assert.Contains("OptionsValidationException", refused.ToString());
+            Assert.Contains(key.Split(':')[1], refused.ToString());
+        }
+        finally
+        {
+            await ((IAsyncLifetime)app).DisposeAsync();
+        }
+    }
 }
