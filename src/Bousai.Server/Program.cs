@@ -51,15 +51,15 @@ await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
 // address are the browser's: the origin check, the Secure cookie and the rate limit see what the browser sees.
 // Everything up to UseRouting also applies to endpoints marked ShortCircuit(), which skip the middleware after it.
 app.UseSecurityHeaders();
+app.UseResponseCompression();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseRateLimits();
-app.UseResponseCompression();
 app.UseSameOriginRequests();
 app.UseTextInputRules();
+app.UseSignInLimits();
+app.UseRateLimits();
 app.UseRouting();
 app.UseHttpMetrics();
-app.UseSignInLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

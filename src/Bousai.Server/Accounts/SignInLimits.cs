@@ -39,7 +39,8 @@ public static partial class SignInLimits
 
     /// <summary>
     /// Reads the sign-in form before the limiter, whose partitions are chosen synchronously, so the per-account limit can
-    /// see the user name without blocking a thread on the request body.
+    /// see the user name without blocking a thread on the request body. The limiter itself is the app's one
+    /// UseRateLimiter (Web/RateLimits.UseRateLimits), right after this.
     /// </summary>
     public static IApplicationBuilder UseSignInLimits(this IApplicationBuilder app)
     {
@@ -59,10 +60,10 @@ public static partial class SignInLimits
 
             await next(http);
         });
-        return app.UseRateLimiter();
+        return app;
     }
 
-    private static bool IsSignIn(HttpContext http) => HttpMethods.IsPost(http.Request.Method) && http.Request.Path == "/login";
+    internal static bool IsSignIn(HttpContext http) => HttpMethods.IsPost(http.Request.Method) && http.Request.Path == "/login";
 
     private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) =>
         new() { PermitLimit = permits, Window = window, QueueLimit = 0, AutoReplenishment = true };

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
+using Bousai.Server.Accounts;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -42,8 +43,11 @@ public static class RateLimits
             .Validate(options => options.Burst >= options.TokensPerSecond, "RateLimits:Burst must be at least RateLimits:TokensPerSecond.")
             .ValidateOnStart();
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, limits) =>
+        // After every Configure: the sign-in limits (Accounts/SignInLimits) set the global limiter first, and the
+        // per-address bucket goes in front of them in one chain, since the app has one rate limiter middleware.
+        services.AddOptions<RateLimiterOptions>().PostConfigure<IOptions<RateLimitOptions>>((limiter, limits) =>
         {
+            if (!limits.Value.Enabled) return;
             var bucket = new TokenBucketRateLimiterOptions
             {
                 TokenLimit = limits.Value.Burst,
@@ -52,18 +56,32 @@ public static class RateLimits
                 QueueLimit = 0,
                 AutoReplenishment = true,
             };
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => IsExempt(http.Request.Path)
+            var perAddress = PartitionedRateLimiter.Create<HttpContext, string>(http => IsExempt(http.Request.Path)
                 ? RateLimitPartition.GetNoLimiter("")
                 : RateLimitPartition.GetTokenBucketLimiter(ClientAddress(http), _ => bucket));
+            var signIn = limiter.GlobalLimiter;
+            var signInRefused = limiter.OnRejected;
+            limiter.GlobalLimiter = signIn is null ? perAddress : PartitionedRateLimiter.CreateChained(perAddress, signIn);
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.OnRejected = RefuseAsync;
+            // A refused sign-in is answered as the sign-in limits answer it (the form again, for a person), whichever
+            // limit refused it.
+            limiter.OnRejected = (rejected, cancellationToken) => signInRefused is not null && SignInLimits.IsSignIn(rejected.HttpContext)
+                ? signInRefused(rejected, cancellationToken)
+                : RefuseAsync(rejected, cancellationToken);
         });
         return services;
     }
 
-    /// <summary>Limits requests when RateLimits:Enabled (the default); call after the forwarded headers are applied.</summary>
-    public static IApplicationBuilder UseRateLimits(this IApplicationBuilder app) =>
-        app.ApplicationServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.Enabled ? app.UseRateLimiter() : app;
+    /// <summary>
+    /// The app's one rate limiter middleware: the per-address bucket (unless RateLimits:Enabled is false) and the
+    /// sign-in limits. Call after the forwarded headers are applied and after UseSignInLimits has read the sign-in form.
+    /// </summary>
+    public static IApplicationBuilder UseRateLimits(this IApplicationBuilder app)
+    {
+        // Resolving the options here validates them at start, before the first request.
+        _ = app.ApplicationServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+        return app.UseRateLimiter();
+    }
 
     public static bool IsExempt(PathString path) => Exempt.Any(exempt => path.Equals(exempt, StringComparison.OrdinalIgnoreCase));
 

@@ -154,6 +154,10 @@ public sealed class StaticAssetTests(BousaiApp app) : IClassFixture<BousaiApp>
         Assert.Equal(HttpStatusCode.Redirect, (await anonymous.GetAsync("/")).StatusCode);
     }
 
+    /// <summary>Problem details name their request; everything else must be the same bytes.</summary>
+    private static string WithoutTraceId(byte[] body) =>
+        System.Text.RegularExpressions.Regex.Replace(System.Text.Encoding.UTF8.GetString(body), "\"traceId\":\"[^\"]*\"", "");
+
     [Theory]
     [InlineData("/api/layers/shelters", "application/geo+json")]
     [InlineData("/api/config", "application/json")]
@@ -166,13 +170,13 @@ public sealed class StaticAssetTests(BousaiApp app) : IClassFixture<BousaiApp>
         var brotli = await client.SendAsync(Get(url, "br"));
         var gzip = await client.SendAsync(Get(url, "gzip"));
         var plain = await client.SendAsync(Get(url));
-        var plainBody = await plain.Content.ReadAsByteArrayAsync();
+        var plainBody = WithoutTraceId(await plain.Content.ReadAsByteArrayAsync());
 
         Assert.Equal(mediaType, brotli.Content.Headers.ContentType?.MediaType);
         Assert.Equal(["br"], brotli.Content.Headers.ContentEncoding);
         Assert.Equal(["gzip"], gzip.Content.Headers.ContentEncoding);
         Assert.Empty(plain.Content.Headers.ContentEncoding);
-        Assert.Equal(plainBody, Decode("br", await brotli.Content.ReadAsByteArrayAsync()));
-        Assert.Equal(plainBody, Decode("gzip", await gzip.Content.ReadAsByteArrayAsync()));
+        Assert.Equal(plainBody, WithoutTraceId(Decode("br", await brotli.Content.ReadAsByteArrayAsync())));
+        Assert.Equal(plainBody, WithoutTraceId(Decode("gzip", await gzip.Content.ReadAsByteArrayAsync())));
     }
 }
