@@ -54,6 +54,12 @@ public sealed class SituationSnapshots(NpgsqlDataSource db, TimeProvider time)
         }
     }
 
+    /// <summary>Drops the shared public snapshot, for a change the log does not carry (an import of geodata names new shelters).</summary>
+    public void ForgetShared()
+    {
+        lock (_gate) _public = null;
+    }
+
     /// <summary>
     /// Reads the state and the log position in one repeatable-read transaction. Every change writes its state and its
     /// event in one transaction, so the state read is exactly the state after event Seq.

@@ -23,7 +23,7 @@ public sealed class PublicSituation(
     /// <summary>How long events may gather before the picture is taken again: a storm's readings cost a few reads a second at most.</summary>
     public static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(200);
 
-    private static readonly TimeSpan GeodataCheck = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan GeodataCheck = TimeSpan.FromSeconds(2);
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -99,7 +99,9 @@ public sealed class PublicSituation(
             {
                 if (await PublicGeodata.RevisionAsync(db, ct) == _geodata.Revision || Current is not { } current) continue;
                 _geodata = await PublicGeodata.LoadAsync(db, ct);
-                Publish(current.Picture.Snapshot);
+                // The shelters' states come with the snapshot: an import that adds shelters needs a new one, for the hub's clients too.
+                snapshots.ForgetShared();
+                Publish(await snapshots.SharedPublicAsync(feed.Head, ct));
                 logger.LogInformation("Public view: geodata revision {Revision}", _geodata.Revision);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)

@@ -116,6 +116,12 @@ public sealed class BousaiApp : WebApplicationFactory<Program>, IAsyncLifetime
             await importer.ImportAsync(Repository.Geodata(layer.Id + ".geojson"), layer, "test");
         }
 
+        // Ready when the public view (and the shared public snapshot residents start from) has the imported geodata.
+        var revision = await Bousai.Server.PublicView.PublicGeodata.RevisionAsync(Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), CancellationToken.None);
+        await Eventually.TrueAsync(() => Task.FromResult(
+                Services.GetRequiredService<Bousai.Server.PublicView.PublicSituation>().Current?.Picture.Geodata.Revision == revision),
+            "the public view to take in the imported geodata");
+
         var accounts = Services.GetRequiredService<StaffAccounts>();
         foreach (var role in Accounts.Keys)
         {
