@@ -32,7 +32,7 @@ static int Usage()
           one phase per server process (`./bousai bench ingest` runs them); each appends a JSON line, ingest-report renders them
                Bousai.Bench public --server URL --server-pid PID --work DIR [--nginx /usr/sbin/nginx] [--wrk /usr/bin/wrk]
                  [--html /public] [--json /public/shelters.json] [--floor /healthz|none] [--no-gzip]
-                 [--threads 2] [--connections 64] [--duration 15] [--warmup 3] [--report FILE]
+                 [--threads 2] [--connections 64] [--duration 15] [--rounds 3] [--warmup 5] [--report FILE]
           DIR: where nginx's configuration, pid file, logs and the static copies go
         """);
     return 2;

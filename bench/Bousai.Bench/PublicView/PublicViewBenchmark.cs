@@ -15,7 +15,8 @@ public sealed record PublicViewOptions(
     int Threads,
     int Connections,
     TimeSpan Duration,
-    TimeSpan WarmUp)
+    TimeSpan WarmUp,
+    int Rounds)
 {
     public static PublicViewOptions? Parse(string[] args)
     {
@@ -39,7 +40,8 @@ public sealed record PublicViewOptions(
             Number("--threads", 2),
             Number("--connections", 64),
             TimeSpan.FromSeconds(Number("--duration", 15)),
-            TimeSpan.FromSeconds(Number("--warmup", 3)));
+            TimeSpan.FromSeconds(Number("--warmup", 5)),
+            Math.Max(1, Number("--rounds", 3)));
     }
 }
 
@@ -149,45 +151,79 @@ public sealed class PublicViewBenchmark(PublicViewOptions options, TextWriter pr
         return new PublicViewResults(rows, fetched.ToDictionary(f => f.Path, f => f.Plain.Body.Length), loadBefore, loadAfter);
     }
 
-    private async Task<RowResult> RowAsync(string name, bool target, RowSide server, RowSide baseline, NginxOrigin nginx, CancellationToken ct)
+    private async Task<RowResult> RowAsync(string name, bool target, RowSide serverAsk, RowSide nginxAsk, NginxOrigin nginx, CancellationToken ct)
     {
-        var serverResult = await SideAsync(name, "server", server, () => ServerProcess.CpuSecondsOf($"/proc/{options.ServerPid}/stat"), ct);
-        var nginxResult = await SideAsync(name, "nginx", baseline, nginx.CpuSeconds, ct);
-        var row = new RowResult(name, target, serverResult, nginxResult);
-        progress.WriteLine($"[bench] {name}: server {Describe(serverResult)}, nginx {Describe(nginxResult)}" +
+        var server = new Side("server", serverAsk, () => ServerProcess.CpuSecondsOf($"/proc/{options.ServerPid}/stat"));
+        var baseline = new Side("nginx", nginxAsk, nginx.CpuSeconds);
+        Side[] sides = [server, baseline];
+        foreach (var side in sides)
+        {
+            side.Checked = await WireResponse.GetAsync(side.Ask.Url, side.Ask.Headers, ct);
+            side.Failure = Wrong(side.Checked, side.Ask);
+        }
+
+        if (sides.Any(s => s.Failure is not null))
+        {
+            foreach (var side in sides) side.Failure ??= "not run: the other side's response was wrong";
+        }
+        else
+        {
+            progress.WriteLine($"[bench] {name}: warm-up {options.WarmUp.TotalSeconds:0} s each, then {options.Rounds} turns of " +
+                               $"{Slice.TotalSeconds:0.#} s each, alternating (server first, then nginx first, ...)");
+            foreach (var side in sides) await Wrk.RunAsync(options.Wrk, side.Ask.Url, side.Ask.Headers, options.Threads, options.Connections, options.WarmUp, ct);
+            for (var round = 0; round < options.Rounds; round++)
+            {
+                foreach (var side in round % 2 == 0 ? sides : sides.Reverse())
+                {
+                    var cpuBefore = side.Cpu();
+                    side.Slices.Add(await Wrk.RunAsync(options.Wrk, side.Ask.Url, side.Ask.Headers, options.Threads, options.Connections, Slice, ct));
+                    side.CpuSeconds += side.Cpu() - cpuBefore;
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+                }
+            }
+
+            foreach (var side in sides)
+            {
+                var run = WrkRun.Combine(side.Slices);
+                if (run.BadStatus > 0) side.Failure = $"wrk counted {run.BadStatus:N0} responses with a status of 400 or more";
+                else if (run.SocketErrors > 0)
+                {
+                    side.Failure = $"wrk counted socket errors: connect {run.ConnectErrors}, read {run.ReadErrors}, write {run.WriteErrors}, timeout {run.Timeouts}";
+                }
+                else if (Math.Abs(run.BytesPerResponse - side.Checked!.WireBytes) > side.Checked.WireBytes * 0.03 + 8)
+                {
+                    // wrk prints its byte total to two decimals of a power of 1024: 3 % covers that rounding, not another response.
+                    side.Failure = $"wrk read {run.BytesPerResponse:0} bytes a response, the checked response has {side.Checked.WireBytes}: not the response checked";
+                }
+
+                // Still right after the load: nothing changed the data or broke the endpoint under it.
+                side.Failure ??= Wrong(await WireResponse.GetAsync(side.Ask.Url, side.Ask.Headers, ct), side.Ask) is { } later ? $"after the run: {later}" : null;
+            }
+        }
+
+        var row = new RowResult(name, target, server.Result(), baseline.Result());
+        progress.WriteLine($"[bench] {name}: server {Describe(row.Server)}, nginx {Describe(row.Nginx)}" +
                            (row.Ratio is { } ratio ? $", server/nginx {ratio:0.00}" : ""));
         return row;
     }
 
-    private async Task<SideResult> SideAsync(string row, string side, RowSide ask, Func<double> cpuSeconds, CancellationToken ct)
+    private TimeSpan Slice => options.Duration / options.Rounds;
+
+    private sealed class Side(string name, RowSide ask, Func<double> cpu)
     {
-        var response = await WireResponse.GetAsync(ask.Url, ask.Headers, ct);
-        if (Wrong(response, ask) is { } wrong) return new SideResult(wrong, response, null, 0);
+        public string Name { get; } = name;
+        public RowSide Ask { get; } = ask;
+        public Func<double> Cpu { get; } = cpu;
+        public WireResponse? Checked { get; set; }
+        public string? Failure { get; set; }
+        public List<WrkRun> Slices { get; } = [];
+        public double CpuSeconds { get; set; }
 
-        progress.WriteLine($"[bench] {row}, {side}: warm-up {options.WarmUp.TotalSeconds:0} s, then {options.Duration.TotalSeconds:0} s");
-        await Wrk.RunAsync(options.Wrk, ask.Url, ask.Headers, options.Threads, options.Connections, options.WarmUp, ct);
-        var cpuBefore = cpuSeconds();
-        var run = await Wrk.RunAsync(options.Wrk, ask.Url, ask.Headers, options.Threads, options.Connections, options.Duration, ct);
-        var cpu = cpuSeconds() - cpuBefore;
-        var perRequest = run.Requests == 0 ? 0 : cpu * 1e6 / run.Requests;
-
-        string? failure = null;
-        if (run.BadStatus > 0) failure = $"wrk counted {run.BadStatus:N0} responses with a status of 400 or more";
-        else if (run.SocketErrors > 0)
+        public SideResult Result()
         {
-            failure = $"wrk counted socket errors: connect {run.ConnectErrors}, read {run.ReadErrors}, write {run.WriteErrors}, timeout {run.Timeouts}";
+            var run = Slices.Count > 0 ? WrkRun.Combine(Slices) : null;
+            return new SideResult(Failure, Checked, run, run is { Requests: > 0 } ? CpuSeconds * 1e6 / run.Requests : 0);
         }
-        else if (Math.Abs(run.BytesPerResponse - response.WireBytes) > response.WireBytes * 0.03 + 8)
-        {
-            // wrk prints its byte total to two decimals of a power of 1024: 3 % covers that rounding, not another response.
-            failure = $"wrk read {run.BytesPerResponse:0} bytes a response, the checked response has {response.WireBytes}: not the response checked";
-        }
-
-        // The response must still be right after the load (nothing changed the data or broke the endpoint under it).
-        var after = await WireResponse.GetAsync(ask.Url, ask.Headers, ct);
-        failure ??= Wrong(after, ask) is { } later ? $"after the run: {later}" : null;
-        await Task.Delay(TimeSpan.FromSeconds(1), ct);
-        return new SideResult(failure, response, run, perRequest);
     }
 
     private static string? Wrong(WireResponse response, RowSide ask)
@@ -204,5 +240,5 @@ public sealed class PublicViewBenchmark(PublicViewOptions options, TextWriter pr
     }
 
     private static string Describe(SideResult side) =>
-        side.Failure is not null ? $"FAILED ({side.Failure})" : $"{side.Run!.RequestsPerSecond:N0} req/s, p50 {side.Run.P50Ms:0.00} ms, p99 {side.Run.P99Ms:0.00} ms";
+        side.Failure is not null || side.Run is null ? $"FAILED ({side.Failure})" : $"{side.Run.RequestsPerSecond:N0} req/s, p50 {side.Run.P50Ms:0.00} ms, p99 {side.Run.P99Ms:0.00} ms";
 }

@@ -14,8 +14,9 @@ public static class PublicViewReport
         Line($"## public — {DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz}");
         Line();
         Line($"Machine: {MachineFacts.Describe()}; load average before {results.LoadBefore}, after {results.LoadAfter}.");
-        Line($"wrk {options.Threads} threads, {options.Connections} connections, {options.Duration.TotalSeconds:0} s per side after a " +
-             $"{options.WarmUp.TotalSeconds:0} s warm-up, over loopback; server and nginx one after the other on the same request headers " +
+        Line($"wrk {options.Threads} threads, {options.Connections} connections over loopback; per row and side a {options.WarmUp.TotalSeconds:0} s warm-up, then " +
+             $"{options.Duration.TotalSeconds:0} s measured in {options.Rounds} turns taken alternately with the other side (req/s: all requests over all turns; " +
+             "p50/p99: the median of the turns'); the same request headers on both sides " +
              $"(Accept-Encoding: identity unless the row says gzip; 304 rows send each side's own ETag in If-None-Match). " +
              $"nginx serves the server's bytes ({string.Join(", ", results.Sizes.Select(s => $"{s.Key} {s.Value:N0} B"))}) as static files " +
              "(sendfile, access_log off, etag on, worker_processes auto, gzip_static for the server's own gzip bytes). " +

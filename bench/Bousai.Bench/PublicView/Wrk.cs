@@ -23,6 +23,26 @@ public sealed record WrkRun(
     public double BytesPerResponse => Requests == 0 ? 0 : BytesRead / Requests;
 
     public long SocketErrors => ConnectErrors + ReadErrors + WriteErrors + Timeouts;
+
+    /// <summary>
+    /// Slices of one side measured in turns with the other: counts and bytes add up, requests/s is their total over the
+    /// total time, and a percentile is the median of the slices' (wrk reports no histogram to merge).
+    /// </summary>
+    public static WrkRun Combine(IReadOnlyList<WrkRun> slices)
+    {
+        static double Median(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToArray();
+            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        }
+
+        var requests = slices.Sum(s => s.Requests);
+        var seconds = slices.Sum(s => s.Seconds);
+        return new WrkRun(requests, seconds, slices.Sum(s => s.BytesRead), seconds > 0 ? requests / seconds : 0,
+            Median(slices.Select(s => s.P50Ms)), Median(slices.Select(s => s.P75Ms)), Median(slices.Select(s => s.P90Ms)),
+            Median(slices.Select(s => s.P99Ms)), slices.Sum(s => s.BadStatus), slices.Sum(s => s.ConnectErrors),
+            slices.Sum(s => s.ReadErrors), slices.Sum(s => s.WriteErrors), slices.Sum(s => s.Timeouts));
+    }
 }
 
 /// <summary>Runs wrk (https://github.com/wg/wrk) as a process and reads its text report.</summary>
