@@ -68,15 +68,32 @@ export default defineConfig({
         shelter: 'shelter.html',
       },
       output: {
-        // Code several pages use goes to named chunks the browser caches across pages.
+        // Code several pages use goes to named chunks the browser caches across pages. The public view's first view
+        // (before its map) must stay small: nothing of OpenLayers, the map code or the hub's client in it.
         codeSplitting: {
           groups: [
             { name: 'ol', test: /node_modules[\\/]ol[\\/]/ },
-            { name: 'signalr', test: /node_modules[\\/]@microsoft[\\/]signalr[\\/]/ },
+            // The hub's client with the stream that uses it: the public view imports it after its first paint.
+            {
+              name: 'signalr',
+              test: new RegExp(`node_modules[\\\\/]@microsoft[\\\\/]signalr[\\\\/]|^${sources}core/live/situationStream\\.ts$`),
+              includeDependenciesRecursively: false,
+            },
             // The HQ map and the phone pages render with lit-html.
             { name: 'lit', test: /node_modules[\\/]lit-html[\\/]/ },
-            // The write path (send, forms and lit-html under them) stays out of it: the public view has no forms.
-            { name: 'shared', test: new RegExp(`^${sources}core/(?!send\\.ts$|form\\.ts$)`) },
+            // The map's code (it imports OpenLayers): the HQ map's, and the public view's map chunk.
+            // Only those modules (includeDependenciesRecursively: false): what they import from the rest of the core
+            // stays in the shared chunks, or the public view would load the map's chunk for it.
+            { name: 'map', test: new RegExp(`^${sources}core/(map|layers)/`), includeDependenciesRecursively: false },
+            // A gauge's chart: the public view loads it when a resident first opens one.
+            {
+              name: 'chart',
+              test: new RegExp(`^${sources}core/stations/(stationChart|chartSvg)\\.ts$`),
+              includeDependenciesRecursively: false,
+            },
+            // The write path (send, forms and lit-html under them) stays out of it: the public view has no forms. Split
+            // by the pages that use each module, so a page never loads what only the others need.
+            { name: 'shared', test: new RegExp(`^${sources}core/(?!send\\.ts$|form\\.ts$)`), entriesAware: true },
           ],
         },
       },

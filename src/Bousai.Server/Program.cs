@@ -36,24 +36,33 @@ builder.Services.AddProblemDetails();
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.AddExceptionHandler<BadRequestProblems>();
 builder.Services.AddOpenApi(options => options.DescribeBousai());
+builder.Services.AddBousaiResponseCompression();
+builder.Services.AddRateLimits(builder.Configuration);
+// The Brotli and gzip copies made by the build live beside wwwroot (obj/.../compressed) until publish; the build's
+// runtime manifest adds them to the web root. A published app has no such manifest and this does nothing.
+builder.WebHost.UseStaticWebAssets();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
 
-// Forwarded headers (ASPNETCORE_FORWARDEDHEADERS_ENABLED) are applied before all of these, so scheme and host are the
-// browser's: the origin check and the Secure cookie see what the browser sees.
+// Forwarded headers (ASPNETCORE_FORWARDEDHEADERS_ENABLED) are applied before all of these, so scheme, host and client
+// address are the browser's: the origin check, the Secure cookie and the rate limit see what the browser sees.
+// Everything up to UseRouting also applies to endpoints marked ShortCircuit(), which skip the middleware after it.
 app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRateLimits();
+app.UseResponseCompression();
 app.UseSameOriginRequests();
 app.UseTextInputRules();
-app.UseStaticFiles();
+app.UseRouting();
 app.UseHttpMetrics();
 app.UseSignInLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
 
+app.MapWebClientAssets();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapHealth();
 app.MapMetrics("/metrics");

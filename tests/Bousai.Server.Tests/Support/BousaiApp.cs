@@ -75,6 +75,9 @@ public sealed class BousaiApp : WebApplicationFactory<Program>, IAsyncLifetime
         // Tests sign in often from one address (the test host has none); the sign-in limit tests set their own limits.
         builder.UseSetting("Accounts:SignInsPerAddress", "10000");
         builder.UseSetting("Accounts:SignInsPerAccount", "10000");
+        // Likewise every request of a test comes from one address; the rate limit tests set small limits of their own.
+        builder.UseSetting("RateLimits:TokensPerSecond", "100000");
+        builder.UseSetting("RateLimits:Burst", "1000000");
         builder.UseSetting("Mqtt:Port", MqttPort.ToString());
         builder.UseSetting("Mqtt:Username", IngestUser);
         builder.UseSetting("Mqtt:Password", IngestPassword);

@@ -131,7 +131,10 @@ public sealed class ShelterRegistryBrowserTests : IAsyncLifetime
         await residents.EvaluateAsync("() => document.fonts.ready");
         await residents.Locator("#nearest").ScrollIntoViewIfNeededAsync();
         await residents.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, "screenshots", "nearest-public-360.png") });
-        await residents.Locator("#language-switch button[data-lang='en']").ClickAsync();
+        // The English page (a link: the page is rendered in its language).
+        await residents.GotoAsync(new Uri(_app.BaseAddress, "/public?lang=en").ToString());
+        await _chromium.WaitForAsync(residents, "body[data-live-state='live']", "registry-public");
+        await residents.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Use my location" }).ClickAsync();
         Assert.Contains("in a straight line", await residents.Locator(".nearest-card").First.InnerTextAsync());
         await residents.Locator("#nearest").ScrollIntoViewIfNeededAsync();
         await residents.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Output, "screenshots", "nearest-public-360-en.png") });

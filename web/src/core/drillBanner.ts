@@ -6,14 +6,23 @@ import { onLangChange, t } from './i18n';
 import type { Situation } from './live/situation';
 import { subscriptions, type Mounted } from './mounted';
 
-/** Puts the banner right under the page's header (or first on the page) and keeps it in step with the drill. */
+/**
+ * Keeps the banner in step with the drill: the page's own #drill-banner when it has one (the public view, where the
+ * server may have rendered it already: it is replaced by this rendering), otherwise a new one right under the page's
+ * header (or first on the page).
+ */
 export function mountDrillBanner(situation: Situation, page: HTMLElement = document.body): Mounted {
-  const banner = document.createElement('p');
-  banner.className = 'drill-banner';
-  banner.setAttribute('role', 'status');
-  const header = page.querySelector(':scope > header');
-  if (header) header.after(banner);
-  else page.prepend(banner);
+  const existing = page.querySelector<HTMLElement>('#drill-banner');
+  const banner = existing ?? document.createElement('p');
+  if (existing) {
+    existing.replaceChildren();
+  } else {
+    banner.className = 'drill-banner';
+    banner.setAttribute('role', 'status');
+    const header = page.querySelector(':scope > header');
+    if (header) header.after(banner);
+    else page.prepend(banner);
+  }
 
   let shown = situation.drill?.drillId ?? null;
   const paint = () => {
@@ -45,7 +54,10 @@ export function mountDrillBanner(situation: Situation, page: HTMLElement = docum
     dispose: () => {
       subs.dispose();
       delete page.dataset.drill;
-      banner.remove();
+      if (existing) {
+        render(nothing, banner);
+        banner.hidden = true;
+      } else banner.remove();
     },
   };
 }

@@ -42,6 +42,17 @@ let current: Lang = requestedLang() ?? storedLang();
 // Remembered like a choice made with the switch, so the next page (and the login page) keeps it.
 if (requestedLang() !== null) storeLang(current);
 
+/**
+ * A page the server rendered in a language (the public view: /public, /public/en) speaks the language of its
+ * <html lang>, which the server chose; `?lang=` still wins (the address a resident was given). The choice is
+ * remembered like one made with the switch, so the login page and the next visit keep it.
+ */
+export function adoptPageLang(root: HTMLElement = document.documentElement): Lang {
+  current = requestedLang() ?? (root.lang.toLowerCase().startsWith('en') ? 'en' : 'ja');
+  storeLang(current);
+  return current;
+}
+
 export function lang(): Lang {
   return current;
 }

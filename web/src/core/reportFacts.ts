@@ -1,6 +1,12 @@
 // The rules of field reports the pages need, pure: how severe, whether closed, which moves HQ may offer (mirroring
 // the server's FieldReportWorkflow, which decides), what a map cluster shows, and the triage queue's order and filter.
+import { t } from './i18n';
 import type { FieldReport, FieldReportCategory, FieldReportSeverity, FieldReportStatus } from './live/situationMessages';
+
+/** 「現地報告 #12 道路通行止め」. */
+export function reportTitle(report: Pick<FieldReport, 'reportId' | 'category'>): string {
+  return t('reportTitle', { id: report.reportId, category: t(`reportCategory.${report.category}`) });
+}
 
 export const reportCategories: readonly FieldReportCategory[] = [
   'flooding',

@@ -1,29 +1,38 @@
-// River levels and rain for residents: the gauges as a list of buttons under the map, a key to their symbols, and a
-// gauge's 24-hour chart in a dialog that fits a small phone. Live from the public hub; silent gauges say 欠測.
-import type Feature from 'ol/Feature';
+// River levels and rain for residents: the gauges as a list of buttons, a key to their symbols on the map, and a
+// gauge's 24-hour chart in a dialog that fits a small phone (its code loaded when a resident first opens one). Live
+// from the public hub; silent gauges say 欠測. No OpenLayers here: the stations come as plain GeoJSON properties, and
+// the map (when loaded) draws its own features.
 import { byId, h } from '../core/dom';
 import { onLangChange } from '../core/i18n';
 import { subscriptions, type Mounted } from '../core/mounted';
 import { t } from './messages';
-import { applyStationStates } from '../core/layers/stations';
 import { concerns, stationKinds, type Situation } from '../core/live/situation';
-import { createStationChart } from '../core/stations/stationChart';
+import type { StationChart } from '../core/stations/stationChart';
 import { everyHalfMinute, stageRank, stationCondition, stationName, stationSymbolSvg, type StationRef } from '../core/stations/stationFacts';
 import { byKind, mountStationList, stationRefFromProps } from '../core/stations/stationList';
 
 export interface GaugePanel extends Mounted {
-  /** The gauges of the stations layer; the map's features follow the live states from then on. */
-  setStations(features: Feature[]): void;
+  /** The gauges of the stations layer (their GeoJSON properties). */
+  setStations(stations: Array<Record<string, unknown>>): void;
   open(stationId: string): void;
+}
+
+/** The chart's code, loaded once, the first time a resident opens a gauge. */
+let chartModule: Promise<StationChart> | null = null;
+function loadChart(): Promise<StationChart> {
+  chartModule ??= import('../core/stations/stationChart').then(({ createStationChart }) => {
+    const chart = createStationChart();
+    byId('station-dialog-body').append(chart.element);
+    return chart;
+  });
+  return chartModule;
 }
 
 export function mountGaugePanel(situation: Situation): GaugePanel {
   const dialog = byId<HTMLDialogElement>('station-dialog');
   const title = byId('station-dialog-title');
   const kind = byId('station-dialog-kind');
-  const chart = createStationChart();
-  byId('station-dialog-body').append(chart.element);
-  let features: Feature[] = [];
+  let chart: StationChart | null = null;
   let stations: StationRef[] = [];
   let shown: StationRef | null = null;
   let opener: HTMLElement | null = null;
@@ -31,13 +40,22 @@ export function mountGaugePanel(situation: Situation): GaugePanel {
   const open = (station: StationRef) => {
     shown = station;
     renderTitle();
-    chart.show(station, situation.stations.get(station.stationId), situation.known);
     list.setPicked(station.stationId);
     if (!dialog.open) {
       opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
       dialog.showModal();
       byId('station-dialog-close').focus();
     }
+    void loadChart().then(
+      (loaded) => {
+        chart = loaded;
+        if (shown === station) loaded.show(station, situation.stations.get(station.stationId), situation.known);
+      },
+      (error: unknown) => {
+        console.warn('the chart could not be loaded', error);
+        byId('station-dialog-body').textContent = t('loadFailed');
+      },
+    );
   };
   const list = mountStationList(byId('station-list'), { onPick: open });
 
@@ -54,7 +72,7 @@ export function mountGaugePanel(situation: Situation): GaugePanel {
   });
   dialog.addEventListener('close', () => {
     shown = null;
-    chart.clear();
+    chart?.clear();
     list.setPicked(null);
     opener?.focus();
     opener = null;
@@ -71,10 +89,9 @@ export function mountGaugePanel(situation: Situation): GaugePanel {
   };
 
   const showStates = () => {
-    applyStationStates(features, situation.stations, situation.known);
     list.update(situation.stations, situation.known);
     renderSummary();
-    if (shown) chart.update(situation.stations.get(shown.stationId), situation.known);
+    if (shown) chart?.update(situation.stations.get(shown.stationId), situation.known);
   };
   const subs = subscriptions();
   subs.add(
@@ -107,7 +124,7 @@ export function mountGaugePanel(situation: Situation): GaugePanel {
   );
   renderKey();
   subs.add(() => {
-    chart.dispose();
+    chart?.dispose();
     list.dispose();
     key.replaceChildren();
   });
@@ -115,8 +132,7 @@ export function mountGaugePanel(situation: Situation): GaugePanel {
   return {
     dispose: subs.dispose,
     setStations: (loaded) => {
-      features = loaded;
-      stations = byKind(loaded.map((f) => stationRefFromProps(f.getProperties())));
+      stations = byKind(loaded.map(stationRefFromProps));
       list.setStations(stations);
       showStates();
     },

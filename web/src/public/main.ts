@@ -1,222 +1,283 @@
-// Public shelter view for residents: no sign-in, large text, works on a small phone and a weak network.
-// Which shelters are open and how crowded, each district's 警戒レベル, the official warnings in force, the river levels
-// and rain, and the road closures and flooding the town has verified come live from the public hub.
-import 'ol/ol.css';
+// Public view for residents: no sign-in, large text, works on a small phone and a weak network. The server renders
+// the whole page (complete without JavaScript, in the language of its address); this script takes each part over once
+// it has that part's data, follows the public hub live (or, where the hub cannot be reached, asks for the public
+// snapshot every 30 s) and loads the map only when it is wanted. Nothing here imports OpenLayers: the map is the
+// chunk publicMap.ts, imported on demand, and the hub's client is imported after the first paint.
 import '../styles/common.css';
 import '../styles/public.css';
-import type Feature from 'ol/Feature';
-import type Map from 'ol/Map';
-import type { Point } from 'ol/geom';
-import { fetchConfig, fetchLayer, townBbox, type MapConfig } from '../core/api';
+import { fetchConfig, fetchLayer, townBbox, type FeatureCollectionJson, type MapConfig } from '../core/api';
 import { byId, h } from '../core/dom';
 import { hazards, isDesignatedFor, type CommonProps, type Hazard, type ShelterProps } from '../core/geodata';
-import { applyStaticText, localName, mountLanguageSwitch, onLangChange } from '../core/i18n';
-import { t } from './messages';
-import { boundaryLayer } from '../core/layers/boundary';
+import { adoptPageLang, applyStaticText, localName } from '../core/i18n';
 import { showDemoBanner } from '../core/demoBanner';
 import { mountDrillBanner } from '../core/drillBanner';
-import { boundingExtent } from 'ol/extent';
-import { clusterMembers, createReportsLayer } from '../core/layers/reports';
-import { applyShelterStatuses, sheltersLayer } from '../core/layers/shelters';
-import { stationsLayer } from '../core/layers/stations';
-import { setEmphasised } from '../core/layers/symbols';
-import { createMap, fitTo } from '../core/map/createMap';
-import { mountLiveIndicator } from '../core/live/liveIndicator';
 import { concerns, shelterKinds, Situation } from '../core/live/situation';
-import { followSituation } from '../core/live/situationStream';
-import { addToMap, createDataLayer, markReadyWhenRendered } from '../core/map/dataLayer';
+import type { SituationEvent, SituationSnapshot } from '../core/live/situationMessages';
+import type { LiveStatus } from '../core/live/situationStream';
+import { t } from './messages';
 import { mountEvacuationBanner } from './evacuationBanner';
-import { mountGaugePanel } from './gaugePanel';
-import { mountLevelBoard } from './levelBoard';
-import { mountOfficialWarnings } from './officialWarnings';
-import { mountPublicReports } from './reportCards';
+import { mountGaugePanel, type GaugePanel } from './gaugePanel';
 import { hazardIcon } from './hazardIcons';
+import { mountLanguageLinks, textVersionHref } from './languageLinks';
+import { mountLevelBoard } from './levelBoard';
+import { snapshotPoller } from './liveFallback';
+import { isStale, mountPublicLiveStatus } from './liveStatus';
+import { mountNearestShelters, type NearestShelters } from './nearestShelters';
+import { mountOfficialWarnings } from './officialWarnings';
+import type { PublicMap } from './publicMap';
+import { mountPublicReports } from './reportCards';
 import { shelterCard } from './shelterCard';
-import { mountNearestShelters } from './nearestShelters';
-import { toLonLat } from 'ol/proj';
+import { settled, takeOver } from './takeOver';
 
 type Filter = Hazard | 'all';
 
 // Used when /api/config cannot be reached, so the list still appears on a failing network.
 const fallbackConfig: MapConfig = { basemap: { url: '', attribution: '' }, center: [140.19, 38.0], zoom: 12, simulated: false };
+/** From this width the map sits beside the list and loads by itself once the page has loaded. */
+const wideScreen = '(min-width: 960px)';
+/** How long the hub may take to connect before the page also asks for the snapshot over plain HTTP. */
+const hubPatienceMs = 10_000;
 
-let filter: Filter = 'all';
-let shelters: Feature[] = [];
-let map: Map | null = null;
-let redrawShelters: () => void = () => undefined;
-/** The shelter last picked on the map, outlined in the list. */
-let pickedId: string | null = null;
-
-const list = byId('shelter-list');
+const pageLang = adoptPageLang();
+applyStaticText(document);
+mountLanguageLinks(byId('language-switch'), pageLang, location.search);
+byId<HTMLAnchorElement>('text-version').href = textVersionHref(pageLang, location.search);
 
 const situation = new Situation();
-mountDrillBanner(situation);
+let filter: Filter = 'all';
+let shelters: ShelterProps[] = [];
+let listShown = false;
+/** The shelter last picked on the map, outlined in the list. */
+let pickedId: string | null = null;
+let gauges: GaugePanel | null = null;
+let nearest: NearestShelters | null = null;
+const list = byId('shelter-list');
 
-applyStaticText(document);
-mountLanguageSwitch(byId('language-switch'));
-mountHazardFilter(byId('hazard-filter'));
-const banner = mountEvacuationBanner(byId('evacuation-banner'), situation);
-const levelBoard = mountLevelBoard(byId('level-board'), situation);
-mountOfficialWarnings(byId('official-warnings'), situation);
-const gauges = mountGaugePanel(situation);
-const nearest = mountNearestShelters(byId('nearest'), situation);
-const reports = createReportsLayer();
-const reportCards = mountPublicReports(byId('report-cards'), byId('reports-count'), situation, showReportOnMap);
-situation.onChange((change) => {
-  if (concerns(change, ['field_report_submitted', 'field_report_updated', 'field_report_withdrawn'])) {
-    reports.sync(situation.reports.values());
-  }
-});
-onLangChange(() => renderList());
-situation.onChange((change) => {
-  if (!concerns(change, shelterKinds)) return;
-  applyShelterStatuses(shelters, situation.shelters);
-  renderList();
-});
-followSituation('/hubs/public', {
-  snapshot: (snapshot) => situation.load(snapshot),
-  events: (events) => situation.apply(events),
-  status: mountLiveIndicator(byId('live-status'), { staleHint: 'with-advice' }).show,
-});
-void start();
+// ── Data: the snapshot (from the hub or the public JSON) and the layers, as plain JSON ──
+let heldSeq = -1;
+let firstSnapshot: () => void = () => undefined;
+const snapshotLoaded = new Promise<void>((resolve) => (firstSnapshot = resolve));
 
-function matches(feature: Feature): boolean {
-  return filter === 'all' || isDesignatedFor(feature.getProperties() as ShelterProps, filter);
+const config = fetchConfig().catch((error: unknown) => {
+  console.warn('map configuration unavailable, using defaults', error);
+  return fallbackConfig;
+});
+const layer = (id: 'districts' | 'shelters' | 'stations'): Promise<FeatureCollectionJson> =>
+  config.then((c) => fetchLayer(id, townBbox(c.center)));
+const districtsJson = layer('districts');
+const sheltersJson = layer('shelters');
+const stationsJson = layer('stations');
+const propsOf = <T>(json: FeatureCollectionJson): T[] => (json.features as Array<{ properties: T }>).map((f) => f.properties);
+let knownDistricts: CommonProps[] = [];
+// The parts that name districts use their ids when the layer cannot be had.
+const districts = districtsJson.then((json) => (knownDistricts = propsOf<CommonProps>(json)));
+districts.catch(() => undefined);
+const sheltersLoaded = sheltersJson.then((json) => {
+  shelters = propsOf<ShelterProps>(json);
+  list.dataset.featureCount = String(shelters.length);
+  return shelters;
+});
+sheltersLoaded.catch(() => undefined);
+
+void config.then((c) => showDemoBanner(byId('demo-banner'), c.simulated));
+
+// ── Live: the hub, and the public snapshot over HTTP while the hub cannot be reached ──
+const liveStatus = mountPublicLiveStatus({ status: byId('live-status'), warning: byId('stale-warning'), note: document.getElementById('stale-note') });
+
+function loadSnapshot(snapshot: SituationSnapshot): void {
+  heldSeq = snapshot.seq;
+  situation.load(snapshot);
+  liveStatus.updated(snapshot.at);
+  firstSnapshot();
 }
 
-async function start(): Promise<void> {
-  const config = await fetchConfig().catch((error: unknown) => {
-    console.warn('map configuration unavailable, using defaults', error);
-    return fallbackConfig;
-  });
-  showDemoBanner(byId('demo-banner'), config.simulated);
-  const bbox = townBbox(config.center);
-  const olMap = createMap({ target: byId('map'), config, onBasemapUnavailable: () => undefined });
-  map = olMap;
-  const boundary = createDataLayer(boundaryLayer, bbox);
-  // Sites not designated for the chosen hazard disappear from the map as from the list.
-  const shelterLayer = createDataLayer(sheltersLayer, bbox, { only: matches });
-  // Districts are not drawn for residents (their boundaries are illustrative); the banner needs their names.
-  fetchLayer('districts', bbox).then(
-    (json) => {
-      const districts = (json.features as Array<{ properties: CommonProps }>).map((f) => f.properties);
-      banner.setDistricts(districts);
-      levelBoard.setDistricts(districts);
-      nearest.setDistricts(districts);
-      reportCards.setDistricts(districts);
+function applyEvents(events: SituationEvent[]): void {
+  // After a snapshot fetched over HTTP the hub may replay events that snapshot already holds.
+  const fresh = events.filter((e) => e.seq > heldSeq);
+  if (fresh.length === 0) return;
+  heldSeq = fresh[fresh.length - 1].seq;
+  situation.apply(fresh);
+  liveStatus.updated(fresh.reduce((latest, e) => (e.at > latest ? e.at : latest), fresh[0].at));
+}
+
+const poller = snapshotPoller({
+  snapshot: (snapshot) => {
+    if (snapshot.seq > heldSeq) loadSnapshot(snapshot);
+  },
+});
+let hubLive = false;
+function showStatus(status: LiveStatus): void {
+  hubLive = status.state === 'live';
+  liveStatus.show(status);
+  if (hubLive) poller.stop();
+  else if (isStale(status)) poller.start();
+  liveStatus.polling(poller.running);
+}
+
+function followHub(): void {
+  import('../core/live/situationStream').then(
+    ({ followSituation }) => followSituation('/hubs/public', { snapshot: loadSnapshot, events: applyEvents, status: showStatus }),
+    (error: unknown) => {
+      console.warn('the live client could not be loaded', error);
+      showStatus({ state: 'offline', offlineSince: new Date() });
     },
-    () => undefined, // the banner then gives the level without district names, the board by district id
   );
-  const stationLayer = createDataLayer(stationsLayer, bbox);
-  [boundary, stationLayer, shelterLayer, reports].forEach((dataLayer) => addToMap(olMap, dataLayer));
-  reports.sync(situation.reports.values());
-  stationLayer.loaded.then(
-    (features) => gauges.setStations(features),
+  // A hub that neither connects nor fails (a proxy holding the connection): the snapshot over HTTP meanwhile.
+  setTimeout(() => {
+    if (!hubLive) {
+      poller.start();
+      liveStatus.polling(true);
+    }
+  }, hubPatienceMs);
+}
+// The hub's client (SignalR, the largest script the page needs) once the page has loaded: the server's rendering is
+// on screen and complete meanwhile, and the first view's bytes are the list's alone. A load that takes long (a
+// stalled stylesheet) does not hold the live link back for more than a few seconds.
+let following = false;
+const startFollowing = () => {
+  if (following) return;
+  following = true;
+  followHub();
+};
+if (document.readyState === 'complete') setTimeout(startFollowing, 0);
+else addEventListener('load', () => setTimeout(startFollowing, 0), { once: true });
+setTimeout(startFollowing, 3_000);
+
+// ── Each part, taken over once it has its data ──
+const named = settled(snapshotLoaded, districts);
+void takeOver([byId('drill-banner')], snapshotLoaded, () => mountDrillBanner(situation));
+void takeOver([byId('evacuation-banner')], named, () => {
+  mountEvacuationBanner(byId('evacuation-banner'), situation).setDistricts(districtNames());
+});
+void takeOver([byId('level-board')], named, () => {
+  mountLevelBoard(byId('level-board'), situation).setDistricts(districtNames());
+});
+void takeOver([byId('official-warnings')], snapshotLoaded, () => mountOfficialWarnings(byId('official-warnings'), situation));
+void takeOver([byId('report-cards'), byId('reports-count')], named, () => {
+  mountPublicReports(byId('report-cards'), byId('reports-count'), situation, (reportId) => void openMap().then((m) => m.showReport(reportId))).setDistricts(
+    districtNames(),
+  );
+});
+void takeOver([byId('station-list'), byId('gauges-summary')], settled(snapshotLoaded, stationsJson), () => {
+  gauges = mountGaugePanel(situation);
+  stationsJson.then(
+    (json) => gauges?.setStations(propsOf<Record<string, unknown>>(json)),
     () => undefined, // the shelters matter more: the page goes on without gauges
   );
-  boundary.loaded.then(
-    (features) => fitTo(olMap, features, [8, 8, 8, 8]),
-    () => undefined, // keep the configured view
-  );
-  markReadyWhenRendered(olMap, [boundary.loaded, shelterLayer.loaded, stationLayer.loaded]);
-
-  const redraw = () => {
-    shelterLayer.layer.changed();
-    stationLayer.layer.changed();
-    reports.layer.changed();
-  };
-  redrawShelters = redraw;
-  onLangChange(redraw);
-
-  byId('list-status').textContent = t('loading');
-  try {
-    shelters = await shelterLayer.loaded;
-    const byShelterId = new globalThis.Map(shelters.map((f) => [String(f.get('id')), f]));
-    nearest.setNames((id) => {
-      const feature = byShelterId.get(id);
-      return feature ? localName(feature.getProperties()) : undefined;
-    });
-    applyShelterStatuses(shelters, situation.shelters);
-    list.dataset.featureCount = String(shelters.length);
-    byId('list-status').textContent = '';
-    renderList();
-  } catch (error) {
-    byId('list-status').textContent = t('loadFailed');
-    list.dataset.loadError = 'true';
-    throw error;
-  }
-
-  olMap.on('singleclick', (event) => {
-    const report = olMap.forEachFeatureAtPixel(event.pixel, (f) => f, {
-      hitTolerance: 8,
-      layerFilter: (layer) => layer === reports.layer,
-    });
-    if (report) {
-      showReport(olMap, report as Feature);
-      return;
-    }
-    const station = olMap.forEachFeatureAtPixel(event.pixel, (f) => f, {
-      hitTolerance: 8,
-      layerFilter: (layer) => layer === stationLayer.layer,
-    }) as Feature | undefined;
-    if (station) {
-      gauges.open(String(station.get('id')));
-      return;
-    }
-    const feature = olMap.forEachFeatureAtPixel(event.pixel, (f) => f, {
-      hitTolerance: 8,
-      layerFilter: (layer) => layer === shelterLayer.layer,
-    }) as Feature | undefined;
-    setEmphasised(feature ?? null);
-    redraw();
-    if (!feature) {
-      // An empty spot: search the nearest open shelters from there.
-      const [lon, lat] = toLonLat(event.coordinate);
-      nearest.setPoint(lon, lat);
-      byId('nearest').scrollIntoView({ behavior: 'smooth', block: 'nearest' });
-      return;
-    }
-    const card = list.querySelector<HTMLElement>(`[data-shelter-id="${CSS.escape(String(feature.get('id')))}"]`);
-    list.querySelectorAll('.picked').forEach((el) => el.classList.remove('picked'));
-    card?.classList.add('picked');
-    pickedId = String(feature.get('id'));
-    card?.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+});
+void takeOver([byId('nearest')], settled(districts, sheltersLoaded), () => {
+  const panel = mountNearestShelters(byId('nearest'), situation);
+  nearest = panel;
+  panel.setDistricts(districtNames());
+  const names = new Map(shelters.map((s) => [String(s.id), s]));
+  panel.setNames((id) => {
+    const shelter = names.get(id);
+    return shelter ? localName(shelter) : undefined;
   });
+  const district = new URLSearchParams(location.search).get('district');
+  if (district) panel.fromDistrict(district);
+});
+
+function districtNames(): CommonProps[] {
+  return knownDistricts;
 }
 
-/** A report tapped on the map: a cluster zooms in to its reports, one report brings its card into view. */
-function showReport(olMap: Map, feature: Feature): void {
-  const members = clusterMembers(feature);
-  if (members) {
-    const extent = boundingExtent(members.map((f) => (f.getGeometry() as Point).getCoordinates()));
-    olMap.getView().fit(extent, { duration: 300, padding: [60, 60, 60, 60], maxZoom: 17 });
-    return;
-  }
-  const card = byId('report-cards').querySelector<HTMLElement>(`[data-report-id="${CSS.escape(String(feature.getId()))}"]`);
-  byId('report-cards').querySelectorAll('.picked').forEach((el) => el.classList.remove('picked'));
+mountHazardFilter(byId('hazard-filter'));
+void takeOver([list, byId('shown-count')], Promise.all([snapshotLoaded, sheltersLoaded]), () => {
+  listShown = true;
+  byId('list-status').textContent = '';
+  renderList();
+}).catch((error: unknown) => {
+  console.warn('shelters could not be loaded', error);
+  // The server's list (when there is one) stays; without it, say so.
+  if (!list.querySelector('[data-shelter-id]')) byId('list-status').textContent = t('loadFailed');
+  list.dataset.loadError = 'true';
+});
+situation.onChange((change) => {
+  if (listShown && concerns(change, shelterKinds)) renderList();
+});
+
+// ── The map, on demand ──
+const mapSection = byId('map-section');
+const showMapButton = byId<HTMLButtonElement>('show-map');
+const mapStatus = byId('map-status');
+let mapLoad: Promise<PublicMap> | null = null;
+mapSection.hidden = false;
+showMapButton.addEventListener('click', () => {
+  void openMap();
+  byId('map').focus({ preventScroll: true });
+});
+
+function openMap(): Promise<PublicMap> {
+  if (mapLoad) return mapLoad;
+  const target = byId('map');
+  showMapButton.hidden = true;
+  target.hidden = false;
+  byId('map-keys').hidden = false;
+  mapStatus.textContent = t('mapLoading');
+  const load = Promise.all([import('./publicMap'), config]).then(([{ mountPublicMap }, mapConfig]) => {
+    mapStatus.textContent = '';
+    return mountPublicMap({
+      target,
+      config: mapConfig,
+      situation,
+      shelters: sheltersJson,
+      stations: stationsJson,
+      shows: matches,
+      pickShelter,
+      pickReport,
+      openStation: (stationId) => gauges?.open(stationId),
+      searchFrom: (lon, lat) => {
+        nearest?.setPoint(lon, lat);
+        byId('nearest').scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+      },
+    });
+  });
+  load.catch((error: unknown) => {
+    console.warn('the map could not be loaded', error);
+    mapStatus.textContent = t('mapFailed');
+    target.hidden = true;
+    byId('map-keys').hidden = true;
+    showMapButton.hidden = false;
+    mapLoad = null;
+  });
+  mapLoad = load;
+  return load;
+}
+
+// On a wide screen the map sits beside the list: loaded by itself, after everything the list needed.
+const openWhenWide = () => {
+  if (matchMedia(wideScreen).matches) void openMap();
+};
+if (document.readyState === 'complete') setTimeout(openWhenWide, 0);
+else addEventListener('load', openWhenWide, { once: true });
+
+function pickShelter(shelterId: string | null): void {
+  pickedId = shelterId;
+  list.querySelectorAll('.picked').forEach((el) => el.classList.remove('picked'));
+  if (!shelterId) return;
+  const card = list.querySelector<HTMLElement>(`[data-shelter-id="${CSS.escape(shelterId)}"]`);
   card?.classList.add('picked');
   card?.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
 }
 
-/** A report's point, from its card. */
-function showReportOnMap(reportId: number): void {
-  const feature = reports.feature(reportId);
-  if (feature) showOnMap(feature, 16);
+function pickReport(reportId: number): void {
+  const cards = byId('report-cards');
+  cards.querySelectorAll('.picked').forEach((el) => el.classList.remove('picked'));
+  const card = cards.querySelector<HTMLElement>(`[data-report-id="${CSS.escape(String(reportId))}"]`);
+  card?.classList.add('picked');
+  card?.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
 }
 
-function showOnMap(feature: Feature, zoom = 15): void {
-  if (!map) return;
-  setEmphasised(feature);
-  map.getAllLayers().forEach((layer) => layer.changed());
-  const point = feature.getGeometry() as Point | undefined;
-  if (point) map.getView().animate({ center: point.getCoordinates(), zoom, duration: 300 });
-  map.getTargetElement().scrollIntoView({ behavior: 'smooth', block: 'start' });
+// ── The shelter list ──
+function matches(shelter: ShelterProps): boolean {
+  return filter === 'all' || isDesignatedFor(shelter, filter);
 }
 
 /** Open shelters first (least crowded first), then the rest in their usual order. */
 const bandOrder = ['available', 'somewhat_crowded', 'unknown', 'crowded', 'full'];
-function rank(feature: Feature): number {
-  const state = situation.shelters.get(String(feature.get('id')));
+function rank(shelter: ShelterProps): number {
+  const state = situation.shelters.get(String(shelter.id));
   return state?.open ? bandOrder.indexOf(state.crowding) : bandOrder.length;
 }
 
@@ -226,25 +287,29 @@ function renderList(): void {
   const shown = shelters.filter(matches).sort((a, b) => rank(a) - rank(b));
   list.dataset.visibleCount = String(shown.length);
   list.replaceChildren(
-    ...shown.map((f) => shelterCard(f, situation.shelters.get(String(f.get('id'))), () => showOnMap(f))),
+    ...shown.map((s) =>
+      shelterCard(s, situation.shelters.get(String(s.id)), () => void openMap().then((m) => m.showShelter(String(s.id)))),
+    ),
   );
   if (shelters.length > 0 && shown.length === 0) list.append(h('li', { class: 'empty' }, t('noSitesForHazard')));
-  const open = shown.filter((f) => situation.shelters.get(String(f.get('id')))?.open).length;
+  const open = shown.filter((s) => situation.shelters.get(String(s.id))?.open).length;
   byId('shown-count').textContent =
     shelters.length > 0 ? t('sitesShown', { n: shown.length }) + (situation.known ? t('openCount', { n: open }) : '') : '';
   if (pickedId) list.querySelector(`[data-shelter-id="${CSS.escape(pickedId)}"]`)?.classList.add('picked');
   if (focusedCard) list.querySelector<HTMLElement>(`[data-shelter-id="${CSS.escape(focusedCard)}"] button`)?.focus();
 }
 
+/** The hazard filter needs the script (the server leaves it out): added here, shown from now on. */
 function mountHazardFilter(fieldset: HTMLElement): void {
+  fieldset.querySelectorAll('.filter-option').forEach((el) => el.remove());
   const options: Filter[] = ['all', ...hazards];
   for (const option of options) {
     const input = h('input', { type: 'radio', name: 'hazard', value: option, id: `filter-${option}` });
     input.checked = option === filter;
     input.addEventListener('change', () => {
       filter = option;
-      renderList();
-      redrawShelters();
+      if (listShown) renderList();
+      void mapLoad?.then((m) => m.redraw());
     });
     const text = h('span', { 'data-i18n': option === 'all' ? 'filter.all' : `hazard.${option}` });
     const label = h('label', { for: input.id }, text);
@@ -252,4 +317,5 @@ function mountHazardFilter(fieldset: HTMLElement): void {
     fieldset.append(h('div', { class: 'filter-option' }, input, label));
   }
   applyStaticText(fieldset);
+  fieldset.hidden = false;
 }

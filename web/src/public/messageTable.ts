@@ -84,6 +84,21 @@ const ja = {
   'official.source': '受信',
   'official.fromTelegram': '気象庁の防災情報XMLから',
   'official.byHand': '県などからの電話・FAXを町が入力',
+  // Issue 13: the page rendered on the server, the live link and its fallback, the map on demand.
+  publicPageDescription: '高畠町の警戒レベル、開設中の避難所と混雑、川の水位、通行止めの情報',
+  skipToContent: '本文へ移動',
+  'live.updated': '最終更新 {time}（日本時間）',
+  'live.polling': '30秒ごとに確認中',
+  'stale.lost': 'ライブ更新の接続が切れています。表示は{time}（日本時間）の情報で、最新ではない可能性があります。',
+  'stale.never': 'ライブ更新に接続できません。表示は最新ではない可能性があります。',
+  'stale.polling': '30秒ごとに最新の情報を確認しています。',
+  staleNote: 'このページは自動では更新されません。1分ごとに読み込み直します。',
+  textVersion: '災害時軽量版（文字だけのページ）',
+  mapTitle: '地図',
+  showMap: '地図を表示',
+  mapLoading: '地図を読み込んでいます…',
+  mapFailed: '地図を読み込めませんでした。一覧はそのままご覧いただけます。',
+  publicAttribution: '出典：国土地理院（指定緊急避難場所・指定避難所データ）',
 } as const;
 
 type PublicKey = keyof typeof ja;
@@ -168,6 +183,20 @@ const en: Record<PublicKey, string> = {
   'official.source': 'Received',
   'official.fromTelegram': 'From JMA’s disaster information XML',
   'official.byHand': 'Entered by the town from a phone call or fax (e.g. from the prefecture)',
+  publicPageDescription: 'Takahata: alert levels by district, open shelters and how crowded, river levels, road closures',
+  skipToContent: 'Skip to content',
+  'live.updated': 'Updated {time} JST',
+  'live.polling': 'checking every 30 s',
+  'stale.lost': 'The live link is lost. What is shown is as of {time} JST and may be out of date.',
+  'stale.never': 'The live link cannot connect. What is shown may be out of date.',
+  'stale.polling': 'Checking for new information every 30 seconds.',
+  staleNote: 'This page does not update by itself; it reloads every minute.',
+  textVersion: 'Text-only version (for weak connections)',
+  mapTitle: 'Map',
+  showMap: 'Show the map',
+  mapLoading: 'Loading the map…',
+  mapFailed: 'The map could not be loaded. The lists above still work.',
+  publicAttribution: 'Source: Geospatial Information Authority of Japan (designated evacuation sites and shelters)',
 };
 
 export type MessageKey = CoreKey | PublicKey;

@@ -32,6 +32,8 @@ export interface NearestShelters extends Mounted {
   setDistricts(districts: CommonProps[]): void;
   /** Shelter names by id (the page's shelter layer). */
   setNames(name: (shelterId: string) => string | undefined): void;
+  /** Searches from a district (the one in the address, ?district=, as the server's page was ordered from). */
+  fromDistrict(districtId: string): void;
 }
 
 export function mountNearestShelters(
@@ -190,6 +192,10 @@ export function mountNearestShelters(
     setNames(next) {
       name = next;
       paint();
+    },
+    fromDistrict(districtId) {
+      const picked = districts.find((d) => d.id === districtId);
+      void ask({ from: { district: districtId }, origin: 'district', label: picked ? localName(picked) : districtId });
     },
     dispose() {
       disposed = true;

@@ -8,11 +8,10 @@ import { repeat } from 'lit-html/directives/repeat.js';
 import type { CommonProps } from '../core/geodata';
 import { localName, onLangChange } from '../core/i18n';
 import { hhmm } from '../core/japanTime';
-import { reportTitle } from '../core/layers/reports';
 import type { FieldReport, SituationEventKind } from '../core/live/situationMessages';
 import { concerns, type Situation } from '../core/live/situation';
 import { subscriptions, type Mounted } from '../core/mounted';
-import { photoUrl, severityRank } from '../core/reportFacts';
+import { photoUrl, reportTitle, severityRank } from '../core/reportFacts';
 import { t } from './messages';
 
 const reportKinds: readonly SituationEventKind[] = ['field_report_submitted', 'field_report_updated', 'field_report_withdrawn'];

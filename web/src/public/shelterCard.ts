@@ -1,6 +1,5 @@
 // One shelter as residents read it: open now and how crowded (from the public hub), name, address, hazards
 // (icon and text), shelter or site only, capacity. Browser tests read [data-shelter-id][data-crowding].
-import type Feature from 'ol/Feature';
 import { h } from '../core/dom';
 import type { ShelterProps } from '../core/geodata';
 import { localName } from '../core/i18n';
@@ -10,9 +9,9 @@ import { capacityText, crowdingAttribute, designatedHazards, hazardLabel, openin
 import { hazardIcon } from './hazardIcons';
 import { isUnsuitable, joinedReasons } from '../core/suitability';
 
-export function shelterCard(feature: Feature, state: ShelterState | undefined, onShowOnMap: () => void): HTMLLIElement {
+/** `shipped`: the shelter's properties in the shelters layer (plain GeoJSON properties, no map needed). */
+export function shelterCard(shipped: ShelterProps, state: ShelterState | undefined, onShowOnMap: () => void): HTMLLIElement {
   // The designated hazards follow HQ's registry edits live; the shipped geodata's until the first state arrives.
-  const shipped = feature.getProperties() as ShelterProps;
   const shelter: ShelterProps = state?.hazards ? { ...shipped, hazards: state.hazards } : shipped;
   const headingId = `shelter-${shelter.id}`;
 

@@ -15,7 +15,7 @@ import type { FeatureLike } from 'ol/Feature';
 import type { DataLayer } from '../map/dataLayer';
 import type { FieldReport, FieldReportSeverity } from '../live/situationMessages';
 import { t } from '../i18n';
-import { clusterSummary, isClosed } from '../reportFacts';
+import { clusterSummary, isClosed, reportTitle } from '../reportFacts';
 import { declutterGroup, isEmphasised, label } from './symbols';
 
 /** Fill and the text drawn on it, by severity (contrast ≥ 4.5:1 for the glyph and the count). */
@@ -47,9 +47,8 @@ export function clusterMembers(feature: FeatureLike): Feature[] | null {
   return members && members.length > 1 ? members : null;
 }
 
-export function reportTitle(report: Pick<FieldReport, 'reportId' | 'category'>): string {
-  return t('reportTitle', { id: report.reportId, category: t(`reportCategory.${report.category}`) });
-}
+// The report's title lives with the other report facts (no OpenLayers), for the pages that show reports without a map.
+export { reportTitle } from '../reportFacts';
 
 function singleStyle(feature: FeatureLike): Style | Style[] {
   const report = reportOf(feature);

@@ -4,7 +4,7 @@ import type Feature from 'ol/Feature';
 import GeoJSON from 'ol/format/GeoJSON';
 import VectorLayer from 'ol/layer/Vector';
 import VectorSource from 'ol/source/Vector';
-import { fetchLayer } from '../api';
+import { fetchLayer, type FeatureCollectionJson } from '../api';
 import type { StyleFunction } from 'ol/style/Style';
 import { declutterGroup, type LayerDefinition, type MapLayerId } from '../layers/symbols';
 
@@ -21,6 +21,8 @@ export interface DataLayer {
 export interface DataLayerOptions {
   /** Draws only the features for which this holds (the public page's hazard filter). */
   only?: (feature: Feature) => boolean;
+  /** The layer's GeoJSON when the page has fetched it already (the public view's lists), instead of fetching it again. */
+  json?: Promise<FeatureCollectionJson>;
 }
 
 /** Puts the layer and its labels on the map. */
@@ -65,7 +67,7 @@ export function createDataLayer(definition: LayerDefinition, bbox: [number, numb
   });
   layer.set('layerId', definition.id);
   const labels = definition.labels ? labelLayer(layer, definition.labels, options.only) : undefined;
-  const loaded = fetchLayer(definition.id, bbox).then((json) => {
+  const loaded = (options.json ?? fetchLayer(definition.id, bbox)).then((json) => {
     const features = geojson.readFeatures(json) as Feature[];
     // Data that must be credited (e.g. 出典：国土地理院 on shelters) is credited while its layer shows.
     const credits = [...new Set(features.map((f) => f.get('attribution')).filter((a) => typeof a === 'string'))];
