@@ -6,10 +6,10 @@ using Bousai.Server.Store;
 
 namespace Bousai.Server;
 
-/// <summary>Operator commands run by ./bousai: migrate, import, user add/disable/enable, setup. Each prints a clear error and exits non-zero on bad input.</summary>
+/// <summary>Operator commands run by ./bousai: migrate, import, user add/disable/enable, setup, export. Each prints a clear error and exits non-zero on bad input.</summary>
 public static class Commands
 {
-    private static readonly string[] Names = ["migrate", "import", "user", "setup"];
+    private static readonly string[] Names = ["migrate", "import", "user", "setup", "export"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Names.Contains(args[0]);
 
@@ -36,6 +36,7 @@ public static class Commands
                 "user" when args.Length > 1 && args[1] == "add" => await AddUserAsync(services, args[2..]),
                 "user" when args.Length == 3 && args[1] is "disable" or "enable" => await DisableUserAsync(services, args[2], args[1] == "disable"),
                 "setup" => await SetupAsync(services, args[1..]),
+                "export" when args.Length > 1 => await ExportAsync(services, args[1..]),
                 _ => Usage($"Unknown command: {string.Join(' ', args)}"),
             };
         }
@@ -51,6 +52,41 @@ public static class Commands
         }
     }
 
+    /// <summary>The public view as it is now, written once as static files (the server writes it on every change when PublicExport:Directory is set).</summary>
+    private static async Task<int> ExportAsync(IServiceProvider services, string[] args)
+    {
+        var directory = Path.GetFullPath(args[0]);
+        string? Option(string name)
+        {
+            var at = Array.IndexOf(args, name);
+            return at > 0 && at + 1 < args.Length ? args[at + 1] : null;
+        }
+
+        var webRoot = Option("--web-root");
+        var configuration = services.GetRequiredService<IConfiguration>();
+        var baseUrl = Option("--base-url") ?? configuration["PublicExport:BaseUrl"] ?? "http://localhost";
+        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out _)) throw new ArgumentException($"--base-url must be an absolute address; got '{baseUrl}'.");
+        string? Read(string file) => webRoot is not null && File.Exists(Path.Combine(webRoot, file)) ? File.ReadAllText(Path.Combine(webRoot, file)) : null;
+        var template = Read("public.html");
+        var messages = Read("public-messages.json");
+        if (template is null || messages is null)
+        {
+            Console.Error.WriteLine($"warning: no public.html / public-messages.json under '{webRoot}': the pages are left out (build the web client first)");
+        }
+
+        var db = services.GetRequiredService<Npgsql.NpgsqlDataSource>();
+        var time = TimeProvider.System;
+        var snapshot = await new Live.SituationSnapshots(db, time).LoadAsync(Live.Audience.Public, CancellationToken.None);
+        var geodata = await PublicView.PublicGeodata.LoadAsync(db, CancellationToken.None);
+        var rendering = new PublicView.PublicRendering(
+            new PublicView.PublicPicture(snapshot, geodata, configuration.GetValue<bool>("Demo:Simulated")), template,
+            messages is null ? null : PublicView.PublicText.Parse(messages));
+        var cap = configuration.GetSection("Cap").Get<Cap.CapOptions>() ?? new Cap.CapOptions();
+        var files = await PublicView.PublicExportWriter.WriteAsync(directory, rendering, db, cap, baseUrl, webRoot, time.GetUtcNow(), CancellationToken.None);
+        Console.WriteLine($"wrote the public view after event {snapshot.Seq} to {directory}: {files.Count} files");
+        return 0;
+    }
+
     private static int Usage(string problem)
     {
         Console.Error.WriteLine(problem);
@@ -61,6 +97,7 @@ public static class Commands
               user add NAME --role ROLE --name "表示名" [--shelter ID]...   password read from BOUSAI_PASSWORD or generated
               user disable NAME | user enable NAME   a disabled account cannot sign in, and its open sessions end within seconds
               setup --geodata DIR --demo-logins FILE
+              export DIR [--web-root DIR] [--base-url URL]   the public view as static files (pages, text-only pages, JSON, CAP)
             """);
         return 2;
     }

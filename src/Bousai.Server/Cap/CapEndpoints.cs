@@ -47,14 +47,20 @@ public static class CapEndpoints
         var etag = $"\"{Digest(Absolute(http, "") + "\n" + string.Join('\n', entries.Select(e => e.Identifier)))}\"";
         if (ConditionalGet.IsNotModified(http, etag)) return ConditionalGet.NotModified(http, etag);
 
-        var o = options.Value;
+        ConditionalGet.SetValidators(http, etag);
+        return TypedResults.Text(FeedDocument(entries, options.Value, path => Absolute(http, path)), "application/atom+xml; charset=utf-8");
+    }
+
+    /// <summary>The Atom feed of <paramref name="entries"/>, its links made absolute by <paramref name="absolute"/> (the server's own, or the static export's base address).</summary>
+    public static string FeedDocument(IReadOnlyList<CapFeedEntry> entries, CapOptions o, Func<string, string> absolute)
+    {
         var updated = entries.Count > 0 ? entries.Max(e => e.Sent) : DateTimeOffset.UnixEpoch;
         var feed = new XElement(Atom + "feed",
             new XElement(Atom + "id", $"{o.IdentifierPrefix}:feed"),
             new XElement(Atom + "title", $"{o.SenderNameJa} 防災情報 / {o.SenderNameEn} alerts (CAP 1.2)"),
             new XElement(Atom + "updated", CapXml.Time(updated)),
             new XElement(Atom + "author", new XElement(Atom + "name", o.SenderNameJa)),
-            new XElement(Atom + "link", new XAttribute("rel", "self"), new XAttribute("href", Absolute(http, FeedPath))),
+            new XElement(Atom + "link", new XAttribute("rel", "self"), new XAttribute("href", absolute(FeedPath))),
             entries.Select(e => new XElement(Atom + "entry",
                 new XElement(Atom + "id", e.Identifier),
                 new XElement(Atom + "title", (e.Status == CapStatus.Exercise ? "【訓練 / EXERCISE】" : "") + $"{e.HeadlineJa} / {e.HeadlineEn}"),
@@ -62,9 +68,8 @@ public static class CapEndpoints
                 new XElement(Atom + "category", new XAttribute("term", e.MsgType.ToString())),
                 new XElement(Atom + "summary", $"CAP {e.MsgType} ({e.Status})"),
                 new XElement(Atom + "link", new XAttribute("rel", "alternate"), new XAttribute("type", "application/cap+xml"),
-                    new XAttribute("href", Absolute(http, MessagePath(e.Identifier)))))));
-        ConditionalGet.SetValidators(http, etag);
-        return TypedResults.Text(CapXml.Text(new XDocument(new XDeclaration("1.0", "utf-8", null), feed)), "application/atom+xml; charset=utf-8");
+                    new XAttribute("href", absolute(MessagePath(e.Identifier)))))));
+        return CapXml.Text(new XDocument(new XDeclaration("1.0", "utf-8", null), feed));
     }
 
     private static async Task<IResult> MessageAsync(string identifier, HttpContext http, NpgsqlDataSource db, CancellationToken ct)

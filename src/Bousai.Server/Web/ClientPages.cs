@@ -21,7 +21,7 @@ public sealed class DemoOptions
 
 /// <summary>
 /// The web client built by Vite into wwwroot: the HQ map at / (staff only), the field page at /field (field crews and
-/// HQ), the shelter page at /shelter (shelter staff and HQ) and the public view at /public.
+/// HQ) and the shelter page at /shelter (shelter staff and HQ). The public view (/public) is rendered by PublicView/.
 /// </summary>
 public static class ClientPages
 {
@@ -34,7 +34,6 @@ public static class ClientPages
         routes.MapGet("/", () => Page(environment, "index.html")).RequireAuthorization(AccountEndpoints.StaffPolicy).ExcludeFromDescription();
         routes.MapGet("/field", () => Page(environment, "field.html")).RequireAuthorization(AccountEndpoints.ReportingPolicy).ExcludeFromDescription();
         routes.MapGet("/shelter", () => Page(environment, "shelter.html")).RequireAuthorization(AccountEndpoints.ShelterKeepingPolicy).ExcludeFromDescription();
-        routes.MapGet("/public", () => Page(environment, "public.html")).AllowAnonymous().ExcludeFromDescription();
         routes.MapGet("/api/config", (IOptions<MapOptions> map, IOptions<DemoOptions> demo) =>
                 TypedResults.Ok(new ClientConfig(new Basemap(map.Value.BasemapUrl, map.Value.BasemapAttribution), map.Value.Center, map.Value.Zoom,
                     demo.Value.Simulated)))
