@@ -119,6 +119,16 @@ public sealed class PublicViewBenchmark(PublicViewOptions options, TextWriter pr
         await using var nginx = await NginxOrigin.StartAsync(options.Nginx, Path.Combine(options.Work, "nginx"), files, ct);
         progress.WriteLine($"[bench] nginx (pid {nginx.MasterPid}) on {nginx.Root}, files in {Path.Combine(options.Work, "nginx", "www")}");
 
+        // The server's code is still in its first JIT tier after start-up: without this the first row measures the JIT.
+        progress.WriteLine($"[bench] warming the server up: {options.WarmUp.TotalSeconds:0} s on each URL, identity and gzip");
+        foreach (var f in fetched)
+        {
+            foreach (var encoding in new[] { Identity, Gzip })
+            {
+                await Wrk.RunAsync(options.Wrk, new Uri(options.Server, f.Path), [encoding], options.Threads, options.Connections, options.WarmUp, ct);
+            }
+        }
+
         var rows = new List<RowResult>(failedFetch);
         foreach (var f in fetched)
         {
