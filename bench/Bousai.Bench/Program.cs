@@ -1,6 +1,7 @@
 using System.Globalization;
 using Bousai.Bench.Ingest;
 using Bousai.Bench.LiveFanout;
+using Bousai.Bench.PublicView;
 
 // Figures are written with invariant formatting (a decimal point, whatever the machine's locale).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -12,6 +13,7 @@ return args.FirstOrDefault() switch
     "live-fanout" => await LiveFanoutAsync(args[1..]),
     "ingest" => await IngestAsync(args[1..]),
     "ingest-report" => IngestReportOf(args[1..]),
+    "public" => await PublicViewAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -28,6 +30,10 @@ static int Usage()
                  latency: [--latency-stations 20] [--latency-rate 10] [--latency-seconds 30]
                Bousai.Bench ingest-report --results FILE.jsonl [--report FILE.md]
           one phase per server process (`./bousai bench ingest` runs them); each appends a JSON line, ingest-report renders them
+               Bousai.Bench public --server URL --server-pid PID --work DIR [--nginx /usr/sbin/nginx] [--wrk /usr/bin/wrk]
+                 [--html /public] [--json /public/shelters.json] [--floor /healthz|none] [--no-gzip]
+                 [--threads 2] [--connections 64] [--duration 15] [--rounds 3] [--warmup 5] [--report FILE]
+          DIR: where nginx's configuration, pid file, logs and the static copies go
         """);
     return 2;
 }
@@ -85,6 +91,30 @@ static async Task<int> IngestAsync(string[] args)
         interrupted.Cancel();
     };
     return await IngestBenchmark.RunAsync(options, Console.Error, interrupted.Token);
+}
+
+static async Task<int> PublicViewAsync(string[] args)
+{
+    if (PublicViewOptions.Parse(args) is not { } options) return Usage();
+    using var interrupted = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        interrupted.Cancel();
+    };
+
+    var results = await new PublicViewBenchmark(options, Console.Error).RunAsync(interrupted.Token);
+    var report = PublicViewReport.Render(results, options);
+    Console.Write(report);
+    var file = Array.IndexOf(args, "--report") is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    if (file is not null)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        await File.WriteAllTextAsync(file, report);
+    }
+
+    // Exit 1 when a row could not be measured or was rejected (a wrong response, wrk errors); a missed target is reported, not failed.
+    return results.Rows.All(r => r.Ratio is not null) ? 0 : 1;
 }
 
 static int IngestReportOf(string[] args)
