@@ -74,9 +74,11 @@ COPY --from=build /app/publish/ ./
 #   /data                                  demo-logins file written by `setup` (a volume in compose.yaml)
 #   /home/app/.aspnet/DataProtection-Keys  ASP.NET Core key ring (session cookies, antiforgery); compose.yaml
 #                                          mounts one volume there for all server replicas
+#   /srv/bousai-public                     the public view's static export (PublicExport__Directory), which the
+#                                          gateway serves when every replica is down
 # Created here so that a fresh named volume mounted on them starts out owned by the app user.
-RUN mkdir -p /data /home/app/.aspnet/DataProtection-Keys \
- && chown -R "$APP_UID:$APP_UID" /data /home/app/.aspnet
+RUN mkdir -p /data /home/app/.aspnet/DataProtection-Keys /srv/bousai-public \
+ && chown -R "$APP_UID:$APP_UID" /data /home/app/.aspnet /srv/bousai-public
 USER $APP_UID
 EXPOSE 8080
 # No HEALTHCHECK here: the image has neither curl nor wget, and the same image also runs the one-shot

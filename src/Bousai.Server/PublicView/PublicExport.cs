@@ -36,7 +36,7 @@ public static class PublicExportWriter
             var target = Path.Combine(directory, path);
             System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             if (File.Exists(target) && (await File.ReadAllBytesAsync(target, ct)).AsSpan().SequenceEqual(bytes)) return;
-            var temporary = target + ".tmp-" + Environment.ProcessId;
+            var temporary = target + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
             await File.WriteAllBytesAsync(temporary, bytes, ct);
             File.Move(temporary, target, overwrite: true);
         }
@@ -75,8 +75,9 @@ public static class PublicExportWriter
                 var target = Path.Combine(directory, path);
                 if (File.Exists(target)) continue;
                 System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(file, target + ".tmp-" + Environment.ProcessId, overwrite: true);
-                File.Move(target + ".tmp-" + Environment.ProcessId, target, overwrite: true);
+                var temporary = target + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
+                File.Copy(file, temporary, overwrite: true);
+                File.Move(temporary, target, overwrite: true);
             }
         }
 

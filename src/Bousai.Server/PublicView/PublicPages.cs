@@ -38,7 +38,7 @@ public static partial class PublicPages
         var lang = language == PublicLanguage.En ? "en" : "ja";
         var html = HtmlLang().Replace(template, $"<html lang=\"{lang}\"", 1);
         html = Title().Replace(html, m => m.Groups[1].Value + PublicSections.E(text.T(language, "publicPageTitle")) + m.Groups[3].Value, 1);
-        html = Description().Replace(html, m => m.Groups[1].Value + PublicSections.E(text.T(language, "publicDescription")) + m.Groups[3].Value, 1);
+        html = Description().Replace(html, m => m.Groups[1].Value + PublicSections.E(text.T(language, "publicPageDescription")) + m.Groups[3].Value, 1);
         html = I18nText().Replace(html, m => text.Has(m.Groups[2].Value)
             ? m.Groups[1].Value + PublicSections.E(text.T(language, m.Groups[2].Value)) + m.Groups[4].Value
             : m.Value);

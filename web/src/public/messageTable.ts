@@ -100,7 +100,6 @@ const ja = {
   mapFailed: '地図を読み込めませんでした。一覧はそのままご覧いただけます。',
   publicAttribution: '出典：国土地理院（指定緊急避難場所・指定避難所データ）',
   // Rendered by the server (the page without JavaScript, and the text-only page).
-  publicDescription: '高畠町の警戒レベル、開設中の避難所と混雑、川の水位、通行止めの情報',
   'nearest.show': 'この地区から近い順に表示',
   publicHeadCount: '避難者数：{value}',
   'textPage.title': '高畠町 防災情報（災害時軽量版）',
@@ -203,7 +202,6 @@ const en: Record<PublicKey, string> = {
   mapLoading: 'Loading the map…',
   mapFailed: 'The map could not be loaded. The lists above still work.',
   publicAttribution: 'Source: Geospatial Information Authority of Japan (designated evacuation sites and shelters)',
-  publicDescription: 'Takahata town: alert levels, open shelters and how full they are, river levels and road closures',
   'nearest.show': 'Show nearest first from this district',
   publicHeadCount: 'People here: {value}',
   'textPage.title': 'Takahata disaster information (text-only version)',
