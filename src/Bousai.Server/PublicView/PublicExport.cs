@@ -53,6 +53,7 @@ public static class PublicExportWriter
             }
         }
 
+        await Put("public/text.css", Encoding.UTF8.GetBytes(PublicPages.TextStyle));
         await Put("public/situation.json", rendering.Render(PublicDocument.SituationJson, PublicLanguage.Ja, null, now).Identity);
         await Put("public/shelters.json", rendering.Render(PublicDocument.SheltersJson, PublicLanguage.Ja, null, now).Identity);
 

@@ -12,6 +12,15 @@ public static partial class PublicPages
 {
     public const string FullPath = "/public";
     public const string TextPath = "/public/text";
+    public const string TextStylePath = "/public/text.css";
+
+    /// <summary>
+    /// The text-only page's one tiny stylesheet (CSP forbids inline styles): long words wrap at any text size, headings
+    /// stay modest, lines stay readable. Without it the page still reads top to bottom.
+    /// </summary>
+    public const string TextStyle =
+        "body{margin:0 auto;max-width:40em;padding:0 .75em;line-height:1.6;overflow-wrap:anywhere}h1{font-size:1.4em}h2{font-size:1.2em}" +
+        "select,button{font:inherit;max-width:100%}li{margin:.25em 0}";
 
     public static string Full(string template, PublicText text, PublicPicture picture, PublicLanguage language, PublicDistrict? from, DateTimeOffset now)
     {
@@ -66,6 +75,7 @@ public static partial class PublicPages
             .Append($"<html lang=\"{(language == PublicLanguage.En ? "en" : "ja")}\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\">")
             .Append("<noscript><meta http-equiv=\"refresh\" content=\"60\"></noscript>")
+            .Append($"<link rel=\"stylesheet\" href=\"{TextStylePath}\">")
             .Append($"<title>{T("textPage.title")}</title></head><body data-seq=\"{picture.Snapshot.Seq}\">")
             .Append($"<header><h1>{T("textPage.title")}</h1><p>{s.LanguageSwitch(TextPath).Replace("</a><a", "</a> | <a")}</p>")
             .Append($"<p><a href=\"{PublicSections.E(s.PagePath(FullPath, language))}\">{T("textPage.fullVersion")}</a></p></header><main>");

@@ -25,7 +25,9 @@ public static class PublicViewEndpoints
     public static IEndpointRouteBuilder MapPublicView(this IEndpointRouteBuilder routes)
     {
         string[] methods = [HttpMethods.Get, HttpMethods.Head];
-        var group = routes.MapGroup("").AllowAnonymous().WithTags("Public view");
+        // Short-circuited at routing: the middleware before routing (security headers, errors, rate limit, text-input
+        // rules, compression) applies, sign-in and antiforgery (nothing to sign in to, nothing to write) do not.
+        var group = routes.MapGroup("").AllowAnonymous().WithTags("Public view").ShortCircuit();
         group.MapMethods(PublicPages.FullPath, methods, (HttpContext http, PublicSituation view, TimeProvider time) =>
                 http.Request.Query.TryGetValue("lang", out var lang) && lang == "en"
                     ? Results.Redirect("/public/en" + (http.Request.Query.TryGetValue("district", out var d) ? "?district=" + Uri.EscapeDataString(d.ToString()) : ""))
@@ -37,6 +39,11 @@ public static class PublicViewEndpoints
             Answer(http, view, time, PublicDocument.Text, PublicLanguage.Ja)).ExcludeFromDescription();
         group.MapMethods(PublicPages.TextPath + "/en", methods, (HttpContext http, PublicSituation view, TimeProvider time) =>
             Answer(http, view, time, PublicDocument.Text, PublicLanguage.En)).ExcludeFromDescription();
+        group.MapMethods(PublicPages.TextStylePath, methods, (HttpContext http) =>
+        {
+            http.Response.Headers.CacheControl = "public, max-age=86400";
+            return TypedResults.Text(PublicPages.TextStyle, "text/css; charset=utf-8");
+        }).ExcludeFromDescription();
         group.MapMethods("/public/situation.json", methods, (HttpContext http, PublicSituation view, TimeProvider time) =>
                 Answer(http, view, time, PublicDocument.SituationJson, PublicLanguage.Ja))
             .WithSummary("The public situation: the same snapshot message the public hub sends first");
