@@ -27,7 +27,8 @@ public static class PublicViewEndpoints
         string[] methods = [HttpMethods.Get, HttpMethods.Head];
         // Short-circuited at routing: the middleware before routing (security headers, errors, rate limit, text-input
         // rules, compression) applies, sign-in and antiforgery (nothing to sign in to, nothing to write) do not.
-        var group = routes.MapGroup("").AllowAnonymous().WithTags("Public view").ShortCircuit();
+        var group = routes.MapGroup("").AllowAnonymous().WithTags("Public view");
+        group.ShortCircuit();
         group.MapMethods(PublicPages.FullPath, methods, (HttpContext http, PublicSituation view, TimeProvider time) =>
                 http.Request.Query.TryGetValue("lang", out var lang) && lang == "en"
                     ? Results.Redirect("/public/en" + (http.Request.Query.TryGetValue("district", out var d) ? "?district=" + Uri.EscapeDataString(d.ToString()) : ""))
