@@ -105,6 +105,9 @@ static async Task<int> PublicViewAsync(string[] args)
 
     var results = await new PublicViewBenchmark(options, Console.Error).RunAsync(interrupted.Token);
     var report = PublicViewReport.Render(results, options);
+    var chromium = Array.IndexOf(args, "--chromium") is var c and >= 0 && c + 1 < args.Length ? args[c + 1] : "/usr/bin/chromium";
+    var paints = await LargestPaint.MeasureAsync(options.Server, chromium, runs: 5, Console.Error);
+    report += LargestPaint.Render(paints);
     Console.Write(report);
     var file = Array.IndexOf(args, "--report") is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     if (file is not null)
