@@ -20,7 +20,7 @@ public sealed class PublicSectionsTests
     private static readonly PublicGeodata Geodata = new(7,
         [new PublicDistrict("north", "北地区", "North", 140.0, 38.1), new PublicDistrict("south", "南地区", "South", 140.0, 37.9)],
         [
-            Site("a-far-north", 140.0, 38.2), Site("b-south", 140.0, 37.9), Site("c-middle", 140.0, 38.0), Site("d-north", 140.0, 38.1),
+            Site("a-far-north", 140.0, 38.25), Site("b-south", 140.0, 37.9), Site("c-middle", 140.0, 38.0), Site("d-north", 140.0, 38.1),
             Site("e-closed-north", 140.0, 38.1),
         ],
         [new PublicStation("river-1", "中橋", "Nakahashi", "water_level", "屋代川"), new PublicStation("rain-1", "高畠", "Takahata", "rain", null)]);
