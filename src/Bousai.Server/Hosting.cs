@@ -11,6 +11,7 @@ public static class Hosting
         services.AddSingleton(TimeProvider.System);
         services.AddStore();
         services.AddSingleton<GeodataImporter>();
+        services.AddSingleton<BuiltLayers>();
         return services;
     }
 }

@@ -1,11 +1,12 @@
 using System.Globalization;
+using Bousai.Server.PublicView;
 using Bousai.Server.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
 namespace Bousai.Server.Geodata;
 
-/// <summary>Every layer as an RFC 7946 FeatureCollection, built by PostGIS, filtered by bbox through the GiST index.</summary>
+/// <summary>Every layer as an RFC 7946 FeatureCollection, built by PostGIS, filtered by bbox through the GiST index, and kept per revision.</summary>
 public static class LayerEndpoints
 {
     public static IEndpointRouteBuilder MapLayerApi(this IEndpointRouteBuilder routes)
@@ -22,7 +23,7 @@ public static class LayerEndpoints
     public sealed record LayerSummary(string Id, string Href);
 
     private static async Task<IResult> GetLayerAsync(
-        string layer, string? bbox, HttpContext http, NpgsqlDataSource db, CancellationToken cancellationToken)
+        string layer, string? bbox, HttpContext http, NpgsqlDataSource db, PublicSituation view, BuiltLayers built, CancellationToken cancellationToken)
     {
         var mapLayer = MapLayers.Find(layer);
         if (mapLayer is null)
@@ -37,11 +38,22 @@ public static class LayerEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid bbox", detail: bboxError);
         }
 
-        var revision = await LayerRevisionAsync(db, mapLayer, cancellationToken);
+        // The public view's picture knows each layer's revision (read again within seconds of an import); before it has
+        // one, the database says.
+        var revision = view.Current?.Picture.Geodata.LayerRevisions is { Count: > 0 } revisions
+            ? revisions.GetValueOrDefault(mapLayer.RevisionKey)
+            : await LayerRevisionAsync(db, mapLayer, cancellationToken);
         var etag = $"W/\"{mapLayer.Id}-{revision}\"";
         if (ConditionalGet.IsNotModified(http, etag))
         {
             return ConditionalGet.NotModified(http, etag);
+        }
+
+        var key = (mapLayer.Id, box is null ? null : string.Join(',', box.Select(v => v.ToString("R", CultureInfo.InvariantCulture))), revision);
+        if (built.Find(key) is { } kept)
+        {
+            ConditionalGet.SetValidators(http, etag);
+            return TypedResults.Text(kept, "application/geo+json; charset=utf-8");
         }
 
         await using var command = db.CreateCommand(FeatureCollectionSql(mapLayer));
@@ -51,6 +63,7 @@ public static class LayerEndpoints
         command.Parameters.AddWithValue(box is null ? DBNull.Value : box[3]);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)mapLayer.Hazard ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         var json = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+        built.Keep(key, json);
         ConditionalGet.SetValidators(http, etag);
         return TypedResults.Text(json, "application/geo+json; charset=utf-8");
     }
@@ -124,5 +137,23 @@ public static class LayerEndpoints
 
         box = values;
         return true;
+    }
+}
+
+/// <summary>
+/// Layers as built, by layer, bbox and revision: every page load asks for the same few (the public view's districts,
+/// stations and shelters in the town's box), so a crowd costs PostGIS one build per revision, not one per request.
+/// </summary>
+public sealed class BuiltLayers
+{
+    private const int Kept = 64;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Layer, string? Bbox, long Revision), string> _built = new();
+
+    public string? Find((string Layer, string? Bbox, long Revision) key) => _built.GetValueOrDefault(key);
+
+    public void Keep((string Layer, string? Bbox, long Revision) key, string json)
+    {
+        if (_built.Count >= Kept) _built.Clear(); // arbitrary boxes (a GIS client panning) must not grow it without end
+        _built[key] = json;
     }
 }

@@ -22,6 +22,9 @@ public sealed record PublicGeodata(long Revision, IReadOnlyList<PublicDistrict> 
 {
     public static readonly PublicGeodata Empty = new(-1, [], [], []);
 
+    /// <summary>Each layer's own revision (layer_revisions.layer → revision), as read with the rest.</summary>
+    public IReadOnlyDictionary<string, long> LayerRevisions { get; init; } = new Dictionary<string, long>();
+
     public PublicDistrict? District(string id) => Districts.FirstOrDefault(d => d.Id == id);
 
     public static async Task<long> RevisionAsync(NpgsqlDataSource db, CancellationToken ct)
@@ -34,11 +37,14 @@ public sealed record PublicGeodata(long Revision, IReadOnlyList<PublicDistrict> 
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        long revision;
-        await using (var command = new NpgsqlCommand("SELECT coalesce(sum(revision), 0)::bigint FROM layer_revisions", connection, transaction))
+        var layers = new Dictionary<string, long>();
+        await using (var command = new NpgsqlCommand("SELECT layer, revision FROM layer_revisions", connection, transaction))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
         {
-            revision = (long)(await command.ExecuteScalarAsync(ct))!;
+            while (await reader.ReadAsync(ct)) layers[reader.GetString(0)] = reader.GetInt64(1);
         }
+
+        var revision = layers.Values.Sum();
 
         var districts = new List<PublicDistrict>();
         await using (var command = new NpgsqlCommand(
@@ -80,7 +86,7 @@ public sealed record PublicGeodata(long Revision, IReadOnlyList<PublicDistrict> 
         }
 
         await transaction.CommitAsync(ct);
-        return new PublicGeodata(revision, districts, shelters, stations);
+        return new PublicGeodata(revision, districts, shelters, stations) { LayerRevisions = layers };
     }
 
     private static string? Nullable(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
