@@ -49,16 +49,19 @@ await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
 
 // Forwarded headers (ASPNETCORE_FORWARDEDHEADERS_ENABLED) are applied before all of these, so scheme, host and client
 // address are the browser's: the origin check, the Secure cookie and the rate limit see what the browser sees.
-// Everything up to UseRouting also applies to endpoints marked ShortCircuit(), which skip the middleware after it.
+// Everything up to UseRouting also applies to endpoints marked ShortCircuit() (the public view), which skip the
+// middleware after it. Nothing before routing reads a request body other than the small sign-in form: an endpoint's
+// own body size limit (a field report's photos) takes effect at routing.
 app.UseSecurityHeaders();
 app.UseResponseCompression();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseSameOriginRequests();
-app.UseTextInputRules();
+app.UseQueryTextRules();
 app.UseSignInLimits();
 app.UseRateLimits();
 app.UseRouting();
+app.UseFormTextRules();
 app.UseHttpMetrics();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -82,13 +82,29 @@ public static class TextInput
     }
 
     /// <summary>
-    /// Refuses a request whose query string or form fields break the rules, with a 400 naming the parameter, before
-    /// any endpoint (or the sign-in form) binds them.
+    /// Refuses a request whose query string breaks the rules, with a 400 naming the parameter, before any endpoint binds
+    /// it. Reads no body, so it runs before routing and covers short-circuited endpoints too.
     /// </summary>
-    public static IApplicationBuilder UseTextInputRules(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    public static IApplicationBuilder UseQueryTextRules(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
-        var refused = Refused(http.Request.Query.SelectMany(q => q.Value.Select(v => (q.Key, Value: v))));
-        if (refused is null && http.Request.HasFormContentType)
+        if (Refused(http.Request.Query.SelectMany(q => q.Value.Select(v => (q.Key, Value: v)))) is { } problem)
+        {
+            await BadRequestProblems.WriteFieldProblemAsync(http, problem.Field, problem.Reason);
+            return;
+        }
+
+        await next(http);
+    });
+
+    /// <summary>
+    /// Refuses a request whose form fields break the rules, with a 400 naming the field, before any endpoint (or the
+    /// sign-in check) binds them. After routing: reading the form must honour the endpoint's own body size limit
+    /// (a field report's photos are larger than the server's default).
+    /// </summary>
+    public static IApplicationBuilder UseFormTextRules(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        (string Field, string Reason)? refused = null;
+        if (http.Request.HasFormContentType)
         {
             try
             {
