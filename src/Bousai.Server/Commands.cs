@@ -66,10 +66,10 @@ public static class Commands
         var configuration = services.GetRequiredService<IConfiguration>();
         var baseUrl = Option("--base-url") ?? configuration["PublicExport:BaseUrl"] ?? "http://localhost";
         if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out _)) throw new ArgumentException($"--base-url must be an absolute address; got '{baseUrl}'.");
-        string? Read(string file) => webRoot is not null && File.Exists(Path.Combine(webRoot, file)) ? File.ReadAllText(Path.Combine(webRoot, file)) : null;
-        var template = Read("public.html");
-        var messages = Read("public-messages.json");
-        if (template is null || messages is null)
+        var (template, text) = webRoot is not null && Directory.Exists(webRoot)
+            ? PublicView.PublicRendering.ReadWebBuild(new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.GetFullPath(webRoot)))
+            : (null, null);
+        if (template is null || text is null)
         {
             Console.Error.WriteLine($"warning: no public.html / public-messages.json under '{webRoot}': the pages are left out (build the web client first)");
         }
@@ -79,8 +79,7 @@ public static class Commands
         var snapshot = await new Live.SituationSnapshots(db, time).LoadAsync(Live.Audience.Public, CancellationToken.None);
         var geodata = await PublicView.PublicGeodata.LoadAsync(db, CancellationToken.None);
         var rendering = new PublicView.PublicRendering(
-            new PublicView.PublicPicture(snapshot, geodata, configuration.GetValue<bool>("Demo:Simulated")), template,
-            messages is null ? null : PublicView.PublicText.Parse(messages));
+            new PublicView.PublicPicture(snapshot, geodata, configuration.GetValue<bool>("Demo:Simulated")), template, text);
         var cap = configuration.GetSection("Cap").Get<Cap.CapOptions>() ?? new Cap.CapOptions();
         var files = await PublicView.PublicExportWriter.WriteAsync(directory, rendering, db, cap, baseUrl, webRoot, time.GetUtcNow(), CancellationToken.None);
         Console.WriteLine($"wrote the public view after event {snapshot.Seq} to {directory}: {files.Count} files");

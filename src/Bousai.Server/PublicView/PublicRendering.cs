@@ -43,6 +43,21 @@ public sealed class PublicRendering(PublicPicture picture, string? template, Pub
 
     public PublicPicture Picture => picture;
 
+    /// <summary>The web build's template and strings (public.html, public-messages.json); null where `npm run build` has not made them.</summary>
+    public static (string? Template, PublicText? Text) ReadWebBuild(Microsoft.Extensions.FileProviders.IFileProvider webRoot)
+    {
+        string? Read(string file)
+        {
+            var info = webRoot.GetFileInfo(file);
+            if (!info.Exists) return null;
+            using var reader = new StreamReader(info.CreateReadStream());
+            return reader.ReadToEnd();
+        }
+
+        var messages = Read("public-messages.json");
+        return (Read("public.html"), messages is null ? null : PublicText.Parse(messages));
+    }
+
     /// <summary>Whether the web build's template and strings are there (the pages need them; the JSON does not).</summary>
     public bool HasPages => template is not null && text is not null;
 

@@ -139,20 +139,10 @@ public sealed class PublicSituation(
         _ready.TrySetResult();
     }
 
-    /// <summary>The web build's template and strings (wwwroot/public.html, public-messages.json); absent before `npm run build`.</summary>
     private (string?, PublicText?) ReadWebBuild()
     {
-        string? Read(string file)
-        {
-            var info = environment.WebRootFileProvider.GetFileInfo(file);
-            if (!info.Exists) return null;
-            using var reader = new StreamReader(info.CreateReadStream());
-            return reader.ReadToEnd();
-        }
-
-        var template = Read("public.html");
-        var messages = Read("public-messages.json");
-        if (template is null || messages is null) logger.LogWarning("wwwroot has no public.html or public-messages.json: build the web client (npm run build in web/)");
-        return (template, messages is null ? null : PublicText.Parse(messages));
+        var build = PublicRendering.ReadWebBuild(environment.WebRootFileProvider);
+        if (build.Template is null || build.Text is null) logger.LogWarning("wwwroot has no public.html or public-messages.json: build the web client (npm run build in web/)");
+        return build;
     }
 }
