@@ -64,15 +64,29 @@ public static class LargestPaint
             ["offline"] = false, ["latency"] = 150, ["downloadThroughput"] = 1.6 * 1024 * 1024 / 8, ["uploadThroughput"] = 750 * 1024 / 8,
         });
         await cdp.SendAsync("Emulation.setCPUThrottlingRate", new Dictionary<string, object> { ["rate"] = 4 });
-        await page.GotoAsync(url.ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.Load, Timeout = 60_000 });
-        // The largest paint so far, from the browser's own record (buffered: it happened before we asked).
-        var result = await cdp.SendAsync("Runtime.evaluate", new Dictionary<string, object>
+        // Read from the browser's own timeline over the DevTools protocol, not by script in the page: the baseline has
+        // JavaScript off. Times are wall-clock seconds; the document request's start stands for the navigation's.
+        double? requestSent = null, lastPaint = null;
+        cdp.Event("Network.requestWillBeSent").OnEvent += (_, e) =>
         {
-            ["expression"] = "new Promise(resolve => new PerformanceObserver(list => { const e = list.getEntries(); resolve(e[e.length - 1].startTime); })" +
-                             ".observe({ type: 'largest-contentful-paint', buffered: true }))",
-            ["awaitPromise"] = true, ["returnByValue"] = true,
-        });
-        return result!.Value.GetProperty("result").GetProperty("value").GetDouble();
+            if (e is { } ev && requestSent is null && ev.GetProperty("type").GetString() == "Document") requestSent = ev.GetProperty("wallTime").GetDouble();
+        };
+        cdp.Event("PerformanceTimeline.timelineEventAdded").OnEvent += (_, e) =>
+        {
+            if (e is not { } ev || !ev.GetProperty("event").TryGetProperty("lcpDetails", out var lcp)) return;
+            var at = lcp.GetProperty("renderTime").GetDouble();
+            lastPaint = at > 0 ? at : lcp.GetProperty("loadTime").GetDouble();
+        };
+        await cdp.SendAsync("PerformanceTimeline.enable", new Dictionary<string, object> { ["eventTypes"] = new[] { "largest-contentful-paint" } });
+        await page.GotoAsync(url.ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.Load, Timeout = 60_000 });
+        // A paint after load (the script taking a part over) is still a candidate until the page is used: give it a moment.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        if (requestSent is not { } start || lastPaint is not { } paint)
+        {
+            throw new InvalidOperationException($"No largest contentful paint recorded for {url} (document request seen: {requestSent is not null}).");
+        }
+
+        return (paint - start) * 1000;
     }
 
     public static string Render(IReadOnlyList<Row> rows)
