@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Bousai.Server.Notifications;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -53,6 +54,9 @@ public static class SituationEventLog
         insert.Parameters.Add(new NpgsqlParameter { Value = changes.Select(Payload).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         insert.Parameters.AddWithValue(PayloadVersion);
         await insert.ExecuteNonQueryAsync(cancellationToken);
+        // What residents who opted in are to be told of it: in this transaction, so it goes if and only if the change does.
+        await NoticeOutbox.WriteAsync(connection, transaction,
+            [.. changes.Select((c, i) => c with { Seq = last - changes.Count + 1 + i })], cancellationToken);
         return last;
     }
 
