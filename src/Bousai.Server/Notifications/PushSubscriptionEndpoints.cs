@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Bousai.Server.Web;
@@ -95,7 +96,7 @@ public static class PushSubscriptionEndpoints
             : Problems.NotFound("No such subscription", "This browser's push subscription is not registered here (it was ended, or the push service ended it).");
     }
 
-    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> UnsubscribeAsync(PushEndpoint request, NpgsqlDataSource db,
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> UnsubscribeAsync([FromBody] PushEndpoint request, NpgsqlDataSource db,
         CancellationToken ct)
     {
         if (request.Endpoint is not { Length: > 0 and <= MaxEndpointLength }) return NoEndpoint();
