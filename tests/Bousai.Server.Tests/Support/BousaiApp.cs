@@ -49,9 +49,14 @@ public sealed class BousaiApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>
     /// Another server instance on its own port sharing this one's database, as behind a load balancer; with
-    /// <paramref name="clockAhead"/>, its clock runs that far ahead (the same server a day later, say).
+    /// <paramref name="clockAhead"/>, its clock runs that far ahead (the same server a day later, say); <paramref name="settings"/> go on top of this one's.
     /// </summary>
-    public BousaiApp AnotherInstance(TimeSpan clockAhead = default) => new(kestrel: true, _database, _settings, clockAhead);
+    public BousaiApp AnotherInstance(TimeSpan clockAhead = default, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var merged = new Dictionary<string, string>(_settings);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) merged[key] = value;
+        return new BousaiApp(kestrel: true, _database, merged, clockAhead);
+    }
 
     public TestDatabase Database => _database;
 
@@ -78,6 +83,8 @@ public sealed class BousaiApp : WebApplicationFactory<Program>, IAsyncLifetime
         // Likewise every request of a test comes from one address; the rate limit tests set small limits of their own.
         builder.UseSetting("RateLimits:TokensPerSecond", "100000");
         builder.UseSetting("RateLimits:Burst", "1000000");
+        // Residents' phones are played by a push service on loopback (Bousai.Testing.Push).
+        builder.UseSetting("Notifications:AllowLoopbackServices", "true");
         builder.UseSetting("Mqtt:Port", MqttPort.ToString());
         builder.UseSetting("Mqtt:Username", IngestUser);
         builder.UseSetting("Mqtt:Password", IngestPassword);

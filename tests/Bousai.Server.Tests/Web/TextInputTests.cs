@@ -82,6 +82,10 @@ public sealed class TextInputEndpointTests(BousaiApp app) : IClassFixture<Bousai
         { "hq", "PUT", "/api/districts/district-niijuku/evacuation-level", """{"level":3,"decidedBy":"本部長","reason":"{TEXT}"}""", "reason" },
         { "admin", "POST", "/api/admin/stations", """{"stationId":"x-1","nameJa":"{TEXT}","kind":"rain","longitude":140.1,"latitude":38.0}""", "nameJa" },
         { "admin", "PUT", "/api/admin/stations/any/thresholds", """{"{TEXT}":1.0}""", "{TEXT}" },
+        { "hq", "PUT", "/public/notifications/subscription", """{"endpoint":"https://fcm.googleapis.com/{TEXT}","language":"ja","districts":["district-wada"]}""", "endpoint" },
+        { "hq", "PUT", "/public/notifications/subscription", """{"endpoint":"https://fcm.googleapis.com/x","language":"ja","districts":["{TEXT}"]}""", "districts[0]" },
+        { "hq", "POST", "/public/notifications/subscription/lookup", """{"endpoint":"{TEXT}"}""", "endpoint" },
+        { "hq", "DELETE", "/public/notifications/subscription", """{"endpoint":"{TEXT}"}""", "endpoint" },
     };
 
     [Theory]
