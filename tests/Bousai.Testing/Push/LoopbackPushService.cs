@@ -49,6 +49,9 @@ public sealed class LoopbackPushService : IAsyncDisposable
     /// </summary>
     public int ReadEvery { get; init; } = 1;
 
+    /// <summary>How long the push service takes to answer each message (a slow service, or a fan-out to watch midway).</summary>
+    public TimeSpan Latency { get; set; }
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public static async Task<LoopbackPushService> StartAsync(int readEvery = 1)
@@ -97,6 +100,7 @@ public sealed class LoopbackPushService : IAsyncDisposable
     private async Task<IResult> TakeAsync(string subscriber, HttpRequest request)
     {
         var number = Interlocked.Increment(ref _requests);
+        if (Latency > TimeSpan.Zero) await Task.Delay(Latency);
         if (_answers.TryGetValue(subscriber, out var scripted) && scripted.TryDequeue(out var answer))
         {
             if (answer.RetryAfterSeconds is { } seconds) request.HttpContext.Response.Headers.RetryAfter = seconds.ToString();
