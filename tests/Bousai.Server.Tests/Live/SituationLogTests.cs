@@ -23,7 +23,11 @@ public sealed class SituationLogTests : IAsyncLifetime
     [Fact]
     public async Task Client_older_than_the_log_keeps_is_told_to_reload_and_then_follows_from_a_snapshot()
     {
-        for (var i = 0; i < 5; i++) await SituationWriter.AppendAsync(Db, SituationWriter.ShelterEvent(i));
+        long through = 0;
+        for (var i = 0; i < 5; i++) through = await SituationWriter.AppendAsync(Db, SituationWriter.ShelterEvent(i));
+        // The snapshot a client reloads is taken at what the feed has relayed: once it has these, one reload is enough.
+        var feed = _app.Services.GetRequiredService<SituationFeed>();
+        await Eventually.TrueAsync(() => Task.FromResult(feed.Head >= through), "the feed to relay the appended events");
         var pruned = await SituationEventLog.PruneAsync(Db, DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
         Assert.True(pruned >= 5);
 
