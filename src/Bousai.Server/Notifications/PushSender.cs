@@ -31,6 +31,8 @@ public sealed class PushSender(
     /// <summary>Deliveries whose outcome is recorded together: also the most a sender killed outright (SIGKILL) can send twice.</summary>
     private const int OutcomeChunk = 64;
 
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(10);
+
     private static readonly Counter Sent = Metrics.CreateCounter("bousai_push_deliveries_total", "Push messages by outcome.", "outcome");
     private readonly NotificationOptions _options = options.Value;
     private readonly SemaphoreSlim _wake = new(0, 1);
@@ -61,6 +63,7 @@ public sealed class PushSender(
         };
 
         var listening = ListenAsync(stoppingToken);
+        var nextPrune = DateTimeOffset.UtcNow;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -69,6 +72,12 @@ public sealed class PushSender(
                 var delivered = await DeliverAsync(client, stoppingToken);
                 if (!fannedOut && !delivered)
                 {
+                    if (DateTimeOffset.UtcNow >= nextPrune)
+                    {
+                        await PruneAsync(stoppingToken);
+                        nextPrune = DateTimeOffset.UtcNow + PruneInterval;
+                    }
+
                     await _wake.WaitAsync(TimeSpan.FromMilliseconds(_options.PollMilliseconds), stoppingToken);
                 }
             }
@@ -84,6 +93,20 @@ public sealed class PushSender(
         }
 
         await listening;
+    }
+
+    /// <summary>
+    /// Notices whose every delivery is done go a day later: the outbox is not a record (the situation event log is, and the
+    /// notice's words follow from it).
+    /// </summary>
+    private async Task PruneAsync(CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            """
+            DELETE FROM push_notices n WHERE n.fanned_out_at < now() - interval '1 day'
+            AND NOT EXISTS (SELECT 1 FROM push_deliveries d WHERE d.notice_id = n.id)
+            """);
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     private void Wake()
