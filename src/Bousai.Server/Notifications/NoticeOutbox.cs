@@ -25,23 +25,18 @@ public static class NoticeOutbox
 
         var subjects = numbered.SelectMany(MarkSubjects).Distinct().ToArray();
         var marks = new Dictionary<string, NoticeMark>();
-        var drillOn = false;
-        await using (var read = new NpgsqlBatch(connection, transaction))
+        await using (var read = new NpgsqlCommand("SELECT subject, mark FROM push_marks WHERE subject = ANY($1)", connection, transaction))
         {
-            read.BatchCommands.Add(new NpgsqlBatchCommand("SELECT subject, mark FROM push_marks WHERE subject = ANY($1)") { Parameters = { new() { Value = subjects } } });
-            read.BatchCommands.Add(new NpgsqlBatchCommand("SELECT EXISTS (SELECT 1 FROM drills WHERE ended_at IS NULL)"));
+            read.Parameters.AddWithValue(subjects);
             await using var reader = await read.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) marks[reader.GetString(0)] = DbEnum.Parse<NoticeMark>(reader.GetString(1));
-            await reader.NextResultAsync(ct);
-            await reader.ReadAsync(ct);
-            drillOn = reader.GetBoolean(0);
         }
 
         var notices = new List<(long Seq, DateTimeOffset At, ResidentNotice Notice)>();
         var changedMarks = new Dictionary<string, NoticeMark>();
         foreach (var change in numbered)
         {
-            foreach (var notice in NoticesFor(change, marks, changedMarks, drillOn)) notices.Add((change.Seq, change.At, notice));
+            foreach (var notice in NoticesFor(change, marks, changedMarks)) notices.Add((change.Seq, change.At, notice));
         }
 
         if (changedMarks.Count == 0 && notices.Count == 0) return;
@@ -94,7 +89,7 @@ public static class NoticeOutbox
 
     /// <summary>The notices of one change, keeping the marks it moves (later events of the same append see them).</summary>
     private static IEnumerable<ResidentNotice> NoticesFor(SituationEvent change, Dictionary<string, NoticeMark> marks,
-        Dictionary<string, NoticeMark> changedMarks, bool drillOn)
+        Dictionary<string, NoticeMark> changedMarks)
     {
         if (change is DistrictEvacuationLevelChanged level)
         {
@@ -114,7 +109,7 @@ public static class NoticeOutbox
         foreach (var shelter in ResidentNotices.SheltersIn(change))
         {
             var subject = ResidentNotices.ShelterTopic(shelter.ShelterId);
-            var notice = ResidentNotices.ForShelter(shelter, marks.TryGetValue(subject, out var was) ? was : null, drillOn);
+            var notice = ResidentNotices.ForShelter(shelter, marks.TryGetValue(subject, out var was) ? was : null);
             Keep(subject, ResidentNotices.MarkOf(shelter));
             if (notice is not null) yield return notice;
         }

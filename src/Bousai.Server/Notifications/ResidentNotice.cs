@@ -49,8 +49,8 @@ public sealed record ResidentNotice(
 public enum NoticeMark { Closed, Open, Full, InForce, Over }
 
 /// <summary>
-/// The rules of what residents are told, pure: a situation change (with what they were last told of its subject, and
-/// whether a drill is on) gives the notices to send and the marks to keep. Nothing is sent for staff-only changes, for
+/// The rules of what residents are told, pure: a situation change (with what they were last told of its subject) gives
+/// the notices to send and the marks to keep; a level or warning of a drill gives a drill notice. Nothing is sent for staff-only changes, for
 /// gauges (a reading is not a decision; the levels and warnings that follow from it are), or for what changes nothing
 /// residents act on.
 /// </summary>
@@ -131,9 +131,10 @@ public static class ResidentNotices
 
     /// <summary>
     /// A shelter opening, becoming full, or closing. One that opens already full is told as full; one that has space
-    /// again is not news to wake anyone for (the public view shows it).
+    /// again is not news to wake anyone for (the public view shows it). A shelter's state is never a drill's (drills
+    /// mark levels, warnings and reports): a shelter opened during a drill is open.
     /// </summary>
-    public static ResidentNotice? ForShelter(ShelterState shelter, NoticeMark? previous, bool drill)
+    public static ResidentNotice? ForShelter(ShelterState shelter, NoticeMark? previous)
     {
         var now = MarkOf(shelter);
         var before = previous ?? NoticeMark.Closed;
@@ -146,7 +147,7 @@ public static class ResidentNotices
             _ => null,
         };
         return kind is { } k
-            ? new ResidentNotice(k, ShelterTopic(shelter.ShelterId), shelter.ShelterId, drill, PushUrgency.Normal, ShelterTtl)
+            ? new ResidentNotice(k, ShelterTopic(shelter.ShelterId), shelter.ShelterId, Drill: false, PushUrgency.Normal, ShelterTtl)
             : null;
     }
 }

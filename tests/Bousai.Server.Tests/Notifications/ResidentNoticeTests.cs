@@ -94,12 +94,13 @@ public sealed class ResidentNoticeTests
         NoticeKind? expected, NoticeMark kept)
     {
         var shelter = Shelter(open, occupancy, declaredFull);
-        var notice = ResidentNotices.ForShelter(shelter, told, drill: false);
+        var notice = ResidentNotices.ForShelter(shelter, told);
         Assert.Equal(expected, notice?.Kind);
         Assert.Equal(kept, ResidentNotices.MarkOf(shelter));
         if (notice is null) return;
         Assert.Equal("shelter:takahata-shelter-01", notice.Topic);
         Assert.Equal(PushUrgency.Normal, notice.Urgency);
+        Assert.False(notice.Drill);
         Assert.Equal(TimeSpan.FromHours(2).TotalSeconds, notice.TtlSeconds);
     }
 
