@@ -102,7 +102,7 @@ describe('the opt-in to notifications', () => {
     await open(device().played);
 
     const legends = [...host.querySelectorAll('fieldset > legend')].map((l) => l.textContent);
-    expect(legends).toEqual(['地区', '避難所（選ばなくてもかまいません）', 'そのほかの通知']);
+    expect(legends).toEqual(['地区', '避難所（任意）', 'そのほかの通知']);
     const labels = [...host.querySelectorAll('input[name="district"]')].map((i) => host.querySelector(`label[for="${i.id}"]`)?.textContent);
     expect(labels).toEqual(['高畠地区', '屋代地区']);
     expect(host.querySelector<HTMLInputElement>('input[name="town"]')!.checked).toBe(true);

@@ -14,7 +14,7 @@ const ja = {
   'notify.outside': '現在地は高畠町の地区の外です。地区を選んでください。',
   'notify.noLocation': '現在地を取得できませんでした。一覧から地区を選んでください。',
   'notify.districtsFailed': '地区の一覧を読み込めませんでした。時間をおいてもう一度お試しください。',
-  'notify.shelters': '避難所（選ばなくてもかまいません）',
+  'notify.shelters': '避難所（任意）',
   'notify.sheltersHint': '選んだ避難所が開設したとき、満員になったとき、閉鎖したときに通知します。',
   'notify.sheltersPick': '避難所を選ぶ（{n}か所を選択中）',
   'notify.sheltersFailed': '避難所の一覧を読み込めませんでした。',
