@@ -59,7 +59,6 @@ function device(over: Partial<PushDevice> & { position?: { lon: number; lat: num
     support: (): PushSupport => 'supported',
     permission: () => 'default',
     requestPermission: vi.fn(async () => 'granted' as NotificationPermission),
-    existing: async () => null,
     subscribe: vi.fn(async () => subscription),
     locate: async () => over.position ?? { lon: 1.5, lat: 0.5 },
     ...over,

@@ -44,11 +44,12 @@ export function mountNotificationEntry({ section, districts, shelters }: Notific
 
   button.hidden = false;
   section.dataset.ready = 'true';
-  button.addEventListener('click', () => void open().then((form) => form.start()));
+  // A chunk that fails to load was logged and gave the button back.
+  button.addEventListener('click', () => void open().then((form) => form.start(), () => undefined));
   whenIdle(() => {
     heldSubscription().then(
       (held) => {
-        if (held && !optIn) void open().then((form) => form.show(held));
+        if (held && !optIn) void open().then((form) => form.show(held), () => undefined);
       },
       (error: unknown) => console.warn('the notification subscription could not be read', error),
     );

@@ -39,8 +39,6 @@ export interface PushDevice {
   support(): PushSupport;
   permission(): NotificationPermission;
   requestPermission(): Promise<NotificationPermission>;
-  /** The subscription this browser already has for the public view, or null. */
-  existing(): Promise<DeviceSubscription | null>;
   /** Registers the service worker and subscribes with the server's key (reusing a subscription made with it). */
   subscribe(key: Uint8Array<ArrayBuffer>): Promise<DeviceSubscription>;
   /** The position, on the device; never sent. */
@@ -79,7 +77,6 @@ export function browserDevice(): PushDevice {
     support: () => pushSupport(thisBrowser()),
     permission: () => Notification.permission,
     requestPermission: () => Notification.requestPermission(),
-    existing: async () => (await (await navigator.serviceWorker.getRegistration(scope))?.pushManager?.getSubscription()) ?? null,
     subscribe: async (key) => {
       const { pushManager } = await registration();
       const held = await pushManager.getSubscription();
