@@ -179,7 +179,7 @@ export function mountOptIn(container: HTMLElement, sources: OptInSources, device
     clearMessages();
     if (choosesNothing(choice)) {
       errors = { districts: [t('notify.chooseSomething')] };
-      focusNext = 'input[name="district"], button.notify-where';
+      focusNext = 'input[name="district"]';
       paint();
       return;
     }
