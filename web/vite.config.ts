@@ -7,14 +7,15 @@ const sources = decodeURIComponent(new URL('./src/', import.meta.url).pathname).
 const outDir = '../src/Bousai.Server/wwwroot';
 
 /**
- * The phone pages' service workers (/field-sw.js, /shelter-sw.js), built after the pages as one classic script each: a
- * stable name (the browser checks that URL for updates) at the root, and no imports (module service workers are not
- * everywhere), so they share no chunk with the pages.
+ * The service workers (/field-sw.js, /shelter-sw.js, and /public-sw.js for residents' notifications), built after the
+ * pages as one classic script each: a stable name (the browser checks that URL for updates) at the root, and no imports
+ * (module service workers are not everywhere), so they share no chunk with the pages.
  */
 function serviceWorkers(): Plugin {
   const workers = [
     { entry: 'src/field/sw.ts', name: 'bousaiFieldServiceWorker', file: 'field-sw.js' },
     { entry: 'src/shelter/sw.ts', name: 'bousaiShelterServiceWorker', file: 'shelter-sw.js' },
+    { entry: 'src/public/sw.ts', name: 'bousaiPublicServiceWorker', file: 'public-sw.js' },
   ];
   return {
     name: 'bousai-service-workers',

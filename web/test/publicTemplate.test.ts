@@ -88,6 +88,31 @@ describe('the public page template', () => {
     expect(doc.getElementById('language-switch')?.tagName).toBe('NAV');
   });
 
+  it('has the notifications section: a button the script shows, a panel for the form, and a sentence for browsers without JavaScript', () => {
+    const section = doc.getElementById('notify')!;
+    expect(section.tagName).toBe('SECTION');
+    expect(doc.getElementById(section.getAttribute('aria-labelledby')!)?.tagName).toBe('H2');
+    expect(section.querySelector('button#notify-open')?.hasAttribute('hidden')).toBe(true);
+    expect(section.querySelector('#notify-panel')?.hasAttribute('hidden')).toBe(true);
+    // Inside <noscript> the parser keeps the sentence as text: it is in the file for the server to fill.
+    expect(section.querySelector('noscript')?.innerHTML).toContain('data-i18n="notify.needsScript"');
+    expect(publicMessages.en['notify.needsScript']).toContain('JavaScript');
+  });
+
+  it('links the home-screen app: its manifest and the icon iPhones use', () => {
+    expect(doc.querySelector('link[rel="manifest"]')?.getAttribute('href')).toBe('/public-app.webmanifest');
+    expect(doc.querySelector('link[rel="apple-touch-icon"]')?.getAttribute('href')).toBe('/icons/apple-touch-icon.png');
+    for (const file of ['public-app.webmanifest', 'public-app-en.webmanifest']) {
+      const manifest = JSON.parse(readFileSync(resolve(web, 'public', file), 'utf8'));
+      expect(manifest).toMatchObject({ scope: '/public', display: 'standalone' });
+      expect(manifest.start_url).toMatch(/^\/public(\/en)?$/);
+      const icons = manifest.icons as Array<{ src: string; sizes: string; purpose: string }>;
+      expect(icons.map((i) => `${i.sizes} ${i.purpose}`).sort()).toEqual(['192x192 any', '512x512 any', '512x512 maskable']);
+      for (const icon of icons) expect(existsSync(resolve(web, 'public', `.${icon.src}`)), icon.src).toBe(true);
+    }
+    expect(JSON.parse(readFileSync(resolve(web, 'public/public-app.webmanifest'), 'utf8'))).toMatchObject({ name: '高畠町 防災情報', lang: 'ja' });
+  });
+
   it('has the words of every data-i18n key in both languages', () => {
     const keys = [...doc.querySelectorAll('[data-i18n]')].map((e) => e.getAttribute('data-i18n')!);
     const aria = [...doc.querySelectorAll('[data-i18n-aria]')].map((e) => e.getAttribute('data-i18n-aria')!);
@@ -158,5 +183,8 @@ describe('the first view of the public page', () => {
     const local = [...seen].map((f) => f.slice(resolve(web, 'src').length + 1));
     expect(local.filter((f) => /^core\/(map|layers)\/|situationStream|stationChart|publicMap/.test(f))).toEqual([]);
     expect(local).toContain('public/liveFallback.ts');
+    // The notifications form is its own chunk, loaded when wanted.
+    expect(local).toContain('public/notifications/entry.ts');
+    expect(local.filter((f) => f.startsWith('public/notifications/') && f !== 'public/notifications/entry.ts')).toEqual([]);
   });
 });

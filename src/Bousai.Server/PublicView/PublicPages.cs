@@ -13,6 +13,8 @@ public static partial class PublicPages
     public const string FullPath = "/public";
     public const string TextPath = "/public/text";
     public const string TextStylePath = "/public/text.css";
+    public const string ManifestPath = "/public-app.webmanifest";
+    public const string ManifestPathEn = "/public-app-en.webmanifest";
 
     /// <summary>
     /// The text-only page's one tiny stylesheet (CSP forbids inline styles): long words wrap at any text size, headings
@@ -59,6 +61,8 @@ public static partial class PublicPages
         if (picture.Snapshot.Drill is not null) html = html.Replace("id=\"drill-banner\" class=\"drill-banner\" role=\"status\" hidden", "id=\"drill-banner\" class=\"drill-banner\" role=\"status\"");
         if (picture.Simulated) html = html.Replace("id=\"demo-banner\" class=\"demo-banner\" role=\"note\" hidden", "id=\"demo-banner\" class=\"demo-banner\" role=\"note\"");
         html = html.Replace("href=\"/public/text\"", $"href=\"{PublicSections.E(sections.PagePath(TextPath, language))}\"");
+        // The home-screen app opens in the language it was added in.
+        if (language == PublicLanguage.En) html = html.Replace($"href=\"{ManifestPath}\"", $"href=\"{ManifestPathEn}\"");
         // Without JavaScript nothing updates the page: it reloads itself every minute.
         html = html.Replace("</head>", "<noscript><meta http-equiv=\"refresh\" content=\"60\"></noscript></head>");
         var body = $"<body data-seq=\"{picture.Snapshot.Seq}\"" + (picture.Simulated ? " data-simulated=\"true\"" : "")

@@ -185,7 +185,7 @@ public sealed class PublicViewBrowserTests : IAsyncLifetime
     }
 
     /// <summary>Bytes on the wire (compressed body and headers) of <paramref name="requests"/>, with one line per request.</summary>
-    private static async Task<(long Bytes, string Lines)> TransferredAsync(IEnumerable<IRequest> requests)
+    internal static async Task<(long Bytes, string Lines)> TransferredAsync(IEnumerable<IRequest> requests)
     {
         long total = 0;
         var lines = new List<string>();

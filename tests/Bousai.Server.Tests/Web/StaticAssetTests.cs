@@ -114,6 +114,7 @@ public sealed class StaticAssetTests(BousaiApp app) : IClassFixture<BousaiApp>
     [Theory]
     [InlineData("field-sw.js")]
     [InlineData("shelter-sw.js")]
+    [InlineData("public-sw.js")]
     public async Task A_service_worker_is_revalidated_every_time_and_answers_304_when_unchanged(string worker)
     {
         using var client = Plain();
@@ -130,6 +131,35 @@ public sealed class StaticAssetTests(BousaiApp app) : IClassFixture<BousaiApp>
         Assert.False(first.Headers.CacheControl?.MaxAge > TimeSpan.Zero, $"{worker}: Cache-Control {first.Headers.CacheControl}");
         Assert.NotNull(first.Headers.ETag);
         Assert.Equal(HttpStatusCode.NotModified, again.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("notifications/level-0.png", "image/png")]
+    [InlineData("notifications/level-1.png", "image/png")]
+    [InlineData("notifications/level-2.png", "image/png")]
+    [InlineData("notifications/level-3.png", "image/png")]
+    [InlineData("notifications/level-4.png", "image/png")]
+    [InlineData("notifications/level-5.png", "image/png")]
+    [InlineData("notifications/warning.png", "image/png")]
+    [InlineData("notifications/shelter-open.png", "image/png")]
+    [InlineData("notifications/shelter-full.png", "image/png")]
+    [InlineData("notifications/shelter-closed.png", "image/png")]
+    [InlineData("notifications/badge.png", "image/png")]
+    [InlineData("icons/public-192.png", "image/png")]
+    [InlineData("icons/public-512.png", "image/png")]
+    [InlineData("icons/public-maskable-512.png", "image/png")]
+    [InlineData("icons/apple-touch-icon.png", "image/png")]
+    [InlineData("public-app.webmanifest", "application/manifest+json")]
+    [InlineData("public-app-en.webmanifest", "application/manifest+json")]
+    public async Task The_notification_and_home_screen_files_are_served_as_what_they_are(string file, string type)
+    {
+        using var client = Plain();
+
+        var response = await client.SendAsync(Get("/" + file));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(type, response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(WebRootFile(file), await response.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]

@@ -23,6 +23,7 @@ import { mountLevelBoard } from './levelBoard';
 import { snapshotPoller } from './liveFallback';
 import { isStale, mountPublicLiveStatus } from './liveStatus';
 import { mountNearestShelters, type NearestShelters } from './nearestShelters';
+import { mountNotificationEntry } from './notifications/entry';
 import { mountOfficialWarnings } from './officialWarnings';
 import type { PublicMap } from './publicMap';
 import { mountPublicReports } from './reportCards';
@@ -196,6 +197,9 @@ void takeOver([list, byId('shown-count')], Promise.all([snapshotLoaded, shelters
 situation.onChange((change) => {
   if (listShown && concerns(change, shelterKinds)) renderList();
 });
+
+// ── Notifications (Web Push): the form is its own chunk, loaded when wanted ──
+mountNotificationEntry({ section: byId('notify'), districts: districtsJson, shelters: sheltersJson });
 
 // ── The map, on demand ──
 const mapSection = byId('map-section');

@@ -121,6 +121,11 @@ const ja = {
   publicHeadCount: '避難者数：{value}',
   'textPage.title': '高畠町 防災情報（災害時軽量版）',
   'textPage.fullVersion': '地図のある通常版へ',
+  // Issue 14: the opt-in to notifications as the page first shows it (the form's own words are in notifications/messages.ts).
+  'notify.title': '防災情報の通知',
+  'notify.note': '地区の警戒レベルが変わったとき、高畠町に警報などが発表されたとき、選んだ避難所が開設・満員になったときに、この端末に通知します。登録に名前や連絡先はいりません。',
+  'notify.open': '通知を受け取る',
+  'notify.needsScript': '通知を受け取るには、JavaScriptが使えるブラウザでこのページを開いてください。',
 } as const;
 
 type PublicKey = keyof typeof ja;
@@ -239,6 +244,10 @@ const en: Record<PublicKey, string> = {
   publicHeadCount: 'People here: {value}',
   'textPage.title': 'Takahata disaster information (text-only version)',
   'textPage.fullVersion': 'Full version with the map',
+  'notify.title': 'Notifications',
+  'notify.note': 'This phone is told when the alert level of your district changes, when a warning is issued for Takahata, and when a shelter you chose opens or fills up. No name or contact details are needed.',
+  'notify.open': 'Get notifications',
+  'notify.needsScript': 'To get notifications, open this page in a browser with JavaScript turned on.',
 };
 
 export type MessageKey = CoreKey | PublicKey;
