@@ -65,16 +65,21 @@ public static class PublicExportWriter
             if (await CapStore.ReadXmlAsync(db, entry.Identifier, ct) is { } xml) await Put($"cap/messages/{entry.Identifier}.xml", Encoding.UTF8.GetBytes(xml));
         }
 
-        // The page's scripts and styles (content-hashed names: copied once, never changed).
-        var assets = webRoot is null ? null : Path.Combine(webRoot, "assets");
-        if (assets is not null && System.IO.Directory.Exists(assets))
+        // The page's scripts and styles (content-hashed names: copied once, never changed), and its home-screen manifests
+        // and icons (fixed names: copied each time, they are small).
+        if (webRoot is not null)
         {
-            foreach (var file in System.IO.Directory.EnumerateFiles(assets))
+            var copies = new[] { "assets", "icons", "notifications" }
+                .Select(folder => Path.Combine(webRoot, folder))
+                .Where(System.IO.Directory.Exists)
+                .SelectMany(System.IO.Directory.EnumerateFiles)
+                .Concat(System.IO.Directory.EnumerateFiles(webRoot, "public-app*.webmanifest"));
+            foreach (var file in copies)
             {
-                var path = "assets/" + Path.GetFileName(file);
+                var path = Path.GetRelativePath(webRoot, file).Replace('\\', '/');
                 files.Add(path);
                 var target = Path.Combine(directory, path);
-                if (File.Exists(target)) continue;
+                if (path.StartsWith("assets/", StringComparison.Ordinal) && File.Exists(target)) continue;
                 System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 var temporary = target + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
                 File.Copy(file, temporary, overwrite: true);

@@ -197,6 +197,11 @@ public sealed partial class PublicViewTests : IAsyncLifetime
         }
 
         Assert.NotEmpty(AssetReference().Matches(index));
+        // The home-screen app's manifests and icons, and the notifications' icons, go with the page.
+        foreach (var file in new[] { "public-app.webmanifest", "public-app-en.webmanifest", "icons/public-192.png", "notifications/level-4.png" })
+        {
+            Assert.True(File.Exists(Path.Combine(_export, file)), $"{file} is not in the export");
+        }
         var feed = await File.ReadAllTextAsync(Path.Combine(_export, "cap", "feed.atom"));
         Assert.Contains("https://bousai.example.jp/cap/messages/", feed);
         var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_export, "export.json")))!;
@@ -222,6 +227,6 @@ public sealed partial class PublicViewTests : IAsyncLifetime
         return Volatile.Read(ref count);
     }
 
-    [GeneratedRegex("(?:src|href)=\"(/assets/[^\"]+)\"")]
+    [GeneratedRegex("(?:src|href)=\"(/(?:assets|icons)/[^\"]+|/[^\"/]+\\.webmanifest)\"")]
     private static partial Regex AssetReference();
 }
