@@ -24,7 +24,7 @@ public sealed record CpuTimes(double Server, double PostgreSql, double Bench, do
     public double Other => Math.Max(0, Machine - Server - PostgreSql - Bench);
 }
 
-/// <summary>A round of the live fan-out during a push fan-out: whether the push fan-out was still in flight when it ended.</summary>
+/// <summary>A round of the live fan-out during a push fan-out: whether the push fan-out was still in flight when the round began.</summary>
 public sealed record RoundDuringPush(FanoutRound Round, double StartedSeconds, bool InFlight);
 
 /// <summary>One level change fanned out to every subscription, as the bench saw it from the HQ PUT to the last message.</summary>
@@ -272,7 +272,7 @@ public sealed class PushFanoutBenchmark(PushFanoutOptions options, TextWriter pr
         return clock.Elapsed;
     }
 
-    /// <summary>options.Events live rounds spread over the expected fan-out (at 5 %, 23 %, … of it), each marked in flight when it ended before the last message.</summary>
+    /// <summary>options.Events live rounds spread over the expected fan-out (at 5 %, 23 %, … of it), each marked in flight when it began before the last message.</summary>
     private async Task<IReadOnlyList<RoundDuringPush>> RoundsDuringAsync(ServerProcess server, StaffSession staff, HubAudience audience,
         LoopbackPushService push, long target, Stopwatch clock, TimeSpan answeredAt, TimeSpan expectedDuration, CancellationToken ct)
     {
@@ -284,10 +284,10 @@ public sealed class PushFanoutBenchmark(PushFanoutOptions options, TextWriter pr
                 var due = answeredAt + expectedDuration * (0.05 + 0.9 * i / options.Events);
                 if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, ct);
                 var started = (clock.Elapsed - answeredAt).TotalSeconds;
-                var round = await audience.RoundAsync(server, staff, LiveDeliveryTimeout, progress, ct);
                 var inFlight = push.Taken < target;
+                var round = await audience.RoundAsync(server, staff, LiveDeliveryTimeout, progress, ct);
                 rounds.Add(new RoundDuringPush(round, started, inFlight));
-                progress.WriteLine($"[bench] live round {i + 1}/{options.Events} at {started:0.0} s of the fan-out{(inFlight ? "" : " (after it ended)")}: " +
+                progress.WriteLine($"[bench] live round {i + 1}/{options.Events} at {started:0.0} s of the fan-out{(inFlight ? "" : " (after it was over)")}: " +
                                    $"p50 {round.P50Ms:0.0} ms, p99 {round.P99Ms:0.0} ms");
             }
         }

@@ -25,11 +25,11 @@ public static class PushFanoutReport
 
         Line("### Fan-out of one level change");
         Line();
-        Line("Times in seconds after HQ's PUT was answered (the notice is committed with the level). Rates: messages taken by the push service per second. " +
+        Line("Times in seconds after HQ's PUT was answered (the notice is committed with the level). Rates: messages taken by the push service per second (halves: the first half of the messages, the second). " +
              "CPU: seconds used from the PUT to the last message (cores: divided by that time); other: the rest of the machine's busy time (other users of the shared cores).");
         Line();
-        Line("| fan-out | PUT answered (ms) | first message (s) | 50 % (s) | 99 % (s) | all (s) | push_deliveries empty (s) | messages/s, first → all | messages/s, answer → all | server CPU (s / cores) | PostgreSQL CPU (s / cores) | bench CPU (s / cores) | other CPU (s) | server CPU per 1,000 messages (ms) | server RSS before → after (MiB) |");
-        Line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Line("| fan-out | PUT answered (ms) | first message (s) | 50 % (s) | 99 % (s) | all (s) | push_deliveries empty (s) | messages/s, first → all | messages/s, answer → all | messages/s, first half / second half | server CPU (s / cores) | PostgreSQL CPU (s / cores) | bench CPU (s / cores) | other CPU (s) | server CPU per message (ms) | server RSS before → after (MiB) |");
+        Line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var f in results.Fanouts)
         {
             var d = f.Delivery;
@@ -37,8 +37,9 @@ public static class PushFanoutReport
             var spread = (d.Last - d.First)?.TotalSeconds ?? double.NaN;
             Line($"| {f.Label}: level {f.Level} ({f.Kind}) | {f.AnswerMs:0} | {f.SecondsAfterAnswer(d.First):0.00} | {f.SecondsAfterAnswer(d.Half):0.0} | " +
                  $"{f.SecondsAfterAnswer(d.P99):0.0} | {f.SecondsAfterAnswer(d.Last):0.0} | {f.DrainedSeconds:0.0} | {d.Messages / spread:N0} | " +
-                 $"{d.Messages / f.SecondsAfterAnswer(d.Last):N0} | {f.Cpu.Server:0.0} / {f.Cpu.Server / window:0.00} | {f.Cpu.PostgreSql:0.0} / {f.Cpu.PostgreSql / window:0.00} | " +
-                 $"{f.Cpu.Bench:0.0} / {f.Cpu.Bench / window:0.00} | {f.Cpu.Other:0.0} | {f.Cpu.Server * 1e6 / Math.Max(1, d.Messages):0.0} | " +
+                 $"{d.Messages / f.SecondsAfterAnswer(d.Last):N0} | {d.Messages / 2 / (d.Half - d.First)?.TotalSeconds:N0} / {d.Messages / 2 / (d.Last - d.Half)?.TotalSeconds:N0} | " +
+                 $"{f.Cpu.Server:0.0} / {f.Cpu.Server / window:0.00} | {f.Cpu.PostgreSql:0.0} / {f.Cpu.PostgreSql / window:0.00} | " +
+                 $"{f.Cpu.Bench:0.0} / {f.Cpu.Bench / window:0.00} | {f.Cpu.Other:0.0} | {f.Cpu.Server * 1000 / Math.Max(1, d.Messages):0.00} | " +
                  $"{Mib(f.RssBefore)} → {Mib(f.RssAfter)} |");
         }
 
@@ -80,10 +81,10 @@ public static class PushFanoutReport
         Row("without push work (baseline)", baseline);
         var during = results.Fanouts.SelectMany(f => f.Rounds).ToArray();
         Row("during the push fan-out", [.. during.Where(r => r.InFlight).Select(r => r.Round)]);
-        if (during.Any(r => !r.InFlight)) Row("after it ended (not counted above)", [.. during.Where(r => !r.InFlight).Select(r => r.Round)]);
+        if (during.Any(r => !r.InFlight)) Row("after it was over (not counted above)", [.. during.Where(r => !r.InFlight).Select(r => r.Round)]);
         Line();
 
-        Line("Every live round (at: seconds after the level PUT's answer when the round's shelter PUT was sent; CPU between that PUT and the last client's delivery):");
+        Line("Every live round (at: seconds after the level PUT's answer when the round's shelter PUT was sent; push in flight: the push service had not yet taken every message then; CPU between that PUT and the last client's delivery):");
         Line();
         Line("| phase | round | at (s) | push in flight | delivered | first (ms) | p50 (ms) | p99 (ms) | max (ms) | PUT answered (ms) | server CPU (ms) | bench CPU (ms) | other CPU (ms) |");
         Line("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -113,7 +114,7 @@ public static class PushFanoutReport
         }
 
         void RoundLine(string phase, int number, double? at, bool? inFlight, FanoutRound r) =>
-            Line($"| {phase} | {number} | {(at is { } s ? s.ToString("0.0") : "—")} | {(inFlight is { } f ? f ? "yes" : "no (ended)" : "—")} | {r.Delivered:N0} | " +
+            Line($"| {phase} | {number} | {(at is { } s ? s.ToString("0.0") : "—")} | {(inFlight is { } f ? f ? "yes" : "no (over)" : "—")} | {r.Delivered:N0} | " +
                  $"{r.FirstMs:0.0} | {r.P50Ms:0.0} | {r.P99Ms:0.0} | {r.MaxMs:0.0} | {r.CommitMs:0.0} | {r.ServerCpuMs:0} | {r.BenchCpuMs:0} | {r.OtherCpuMs:0} |");
     }
 
