@@ -39,7 +39,7 @@ static int Usage()
           DIR: where nginx's configuration, pid file, logs and the static copies go
                Bousai.Bench push --server URL --server-pid PID --pg-pid PID --db CONNECTION-STRING --logins FILE
                  --messages wwwroot/public-messages.json [--user hq] [--subscriptions 100000] [--district district-takahata]
-                 [--read-every 1000] [--hub-clients 2000] [--events 5] [--ramp 200] [--stall 60] [--timeout 1800]
+                 [--read-every 1000] [--hub-clients 2000] [--events 10] [--ramp 200] [--stall 60] [--timeout 1800]
                  [--server-settings TEXT] [--report FILE]
           the server must accept loopback push services (Notifications__AllowLoopbackServices=true)
         """);

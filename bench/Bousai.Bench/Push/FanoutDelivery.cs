@@ -21,7 +21,8 @@ public sealed record FanoutDelivery(
     int SampledJa,
     int SampledEn,
     int SamplesWithoutVapid,
-    IReadOnlyList<string> SampleDifferences)
+    IReadOnlyList<string> SampleDifferences,
+    IReadOnlyList<double> RatesByTenth)
 {
     public int Sampled => SampledJa + SampledEn;
 
@@ -61,8 +62,13 @@ public sealed record FanoutDelivery(
 
         var arrivals = messages.Select(m => m.At).Order().ToArray();
         DateTimeOffset? At(double p) => arrivals.Length == 0 ? null : arrivals[Math.Max(0, (int)Math.Ceiling(p * arrivals.Length) - 1)];
+        // Messages per second within each tenth of the messages: a sender that slows down as its table fills shows here.
+        var tenths = arrivals.Length < 20
+            ? []
+            : Enumerable.Range(0, 10).Select(k => (From: k * arrivals.Length / 10, To: (k + 1) * arrivals.Length / 10 - 1))
+                .Select(t => (t.To - t.From) / Math.Max(1e-6, (arrivals[t.To] - arrivals[t.From]).TotalSeconds)).ToArray();
         return new FanoutDelivery(subscriptions, messages.Count, perSubscriber.Count(c => c == 1), perSubscriber.Count(c => c == 0),
             perSubscriber.Count(c => c > 1), strangers, At(0), At(0.5), At(0.99), At(1), sampledJa, sampledEn, withoutVapid,
-            differences.Distinct().Take(20).ToArray());
+            differences.Distinct().Take(20).ToArray(), tenths);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Bousai.Bench.Ingest;
 using Bousai.Bench.LiveFanout;
 using Bousai.Testing.Push;
 using Npgsql;
@@ -40,7 +41,8 @@ public sealed record PushFanout(
     CpuTimes Cpu,
     long RssBefore,
     long RssAfter,
-    IReadOnlyList<RoundDuringPush> Rounds)
+    IReadOnlyList<RoundDuringPush> Rounds,
+    IReadOnlyList<StatementTime> Statements)
 {
     public double AnswerMs => (Answered - Sent).TotalMilliseconds;
 
@@ -54,6 +56,7 @@ public sealed record PushFanoutResults(
     PushFanoutOptions Options,
     double CopySeconds,
     (string Ja, string En) DistrictNames,
+    int HubRequested,
     int HubConnected,
     double HubConnectSeconds,
     IReadOnlyList<FanoutRound> BaselineRounds,
@@ -66,7 +69,8 @@ public sealed record PushFanoutResults(
     IReadOnlyDictionary<string, double> SenderOutcomes,
     long ServerPeakRss)
 {
-    public bool Passed => Refusals.Count == 0 && DeliveriesLeft == 0 && SubscriptionsLeft == Options.Subscriptions && HubGaps == 0
+    public bool Passed => Refusals.Count == 0 && DeliveriesLeft == 0 && SubscriptionsLeft == Options.Subscriptions
+                          && HubConnected == HubRequested && HubGaps == 0 && HubFailures.Count == 0
                           && Fanouts.All(f => f.Delivery.Exact && f.Delivery.SamplesRight)
                           && BaselineRounds.Concat(Fanouts.SelectMany(f => f.Rounds.Select(r => r.Round))).All(r => r.Delivered == r.Expected);
 }
@@ -89,6 +93,8 @@ public sealed class PushFanoutBenchmark(PushFanoutOptions options, TextWriter pr
         var server = new ServerProcess(options.ServerPid, http);
         await using var dataSource = NpgsqlDataSource.Create(options.Database);
         var database = new PushDatabase(dataSource);
+        // pg_stat_statements when the cluster preloads it (`./bousai bench push` does): time per statement of the sender.
+        var statements = new BenchDatabase(dataSource);
         var topic = $"district:{options.District}";
         var names = await database.DistrictNamesAsync(options.District, ct);
         if (await database.SubscriptionsOnAsync(topic, ct) is > 0 and var existing)
@@ -127,9 +133,9 @@ public sealed class PushFanoutBenchmark(PushFanoutOptions options, TextWriter pr
                 progress.WriteLine($"[bench] live round {i + 1}/{options.Events} without push work: p50 {baseline[^1].P50Ms:0.0} ms, p99 {baseline[^1].P99Ms:0.0} ms");
             }
 
-            var alone = await FanOutAsync(server, staff, push, database, audience: null, "alone (hub clients idle)", "levelIssued", 4, 1, null, ct);
+            var alone = await FanOutAsync(server, staff, push, statements, database, audience: null, "alone (hub clients idle)", "levelIssued", 4, 1, null, ct);
             fanouts.Add(alone);
-            fanouts.Add(await FanOutAsync(server, staff, push, database, audience, "with live rounds", "levelRaised", 5, 2,
+            fanouts.Add(await FanOutAsync(server, staff, push, statements, database, audience, "with live rounds", "levelRaised", 5, 2,
                 TimeSpan.FromSeconds(alone.AllTakenSeconds), ct));
         }
         finally
@@ -157,7 +163,7 @@ public sealed class PushFanoutBenchmark(PushFanoutOptions options, TextWriter pr
         }
 
         var outcomes = await SenderOutcomesAsync(http, ct);
-        return new PushFanoutResults(options, copySeconds, names, audience.Connected, audience.ConnectSeconds, baseline, fanouts, gaps, failures,
+        return new PushFanoutResults(options, copySeconds, names, options.HubClients, audience.Connected, audience.ConnectSeconds, baseline, fanouts, gaps, failures,
             push.Refusals, await database.DeliveriesLeftAsync(ct), await database.SubscriptionsOnAsync(topic, ct), outcomes, server.PeakRss());
     }
 
@@ -166,8 +172,8 @@ public sealed class PushFanoutBenchmark(PushFanoutOptions options, TextWriter pr
     /// and the server has recorded them all (push_deliveries empty). With an audience, live rounds are spread over
     /// <paramref name="expectedDuration"/> (the first fan-out's), so they sample the whole fan-out.
     /// </summary>
-    private async Task<PushFanout> FanOutAsync(ServerProcess server, StaffSession staff, LoopbackPushService push, PushDatabase database,
-        HubAudience? audience, string label, string kind, int level, int ordinal, TimeSpan? expectedDuration, CancellationToken ct)
+    private async Task<PushFanout> FanOutAsync(ServerProcess server, StaffSession staff, LoopbackPushService push, BenchDatabase statements,
+        PushDatabase database, HubAudience? audience, string label, string kind, int level, int ordinal, TimeSpan? expectedDuration, CancellationToken ct)
     {
         var target = (long)options.Subscriptions * ordinal;
         var takenBefore = push.Taken;
@@ -177,6 +183,7 @@ public sealed class PushFanoutBenchmark(PushFanoutOptions options, TextWriter pr
         }
 
         var lastNotice = await database.LastNoticeIdAsync(ct);
+        var measuringStatements = await statements.ResetStatementStatsAsync(ct);
         var rssBefore = server.Rss();
         progress.WriteLine($"[bench] fan-out {ordinal} ({label}): HQ issues level {level} for {options.District}");
         var cpuStart = CpuTimes.Read(options.ServerPid, options.PostmasterPid);
@@ -211,7 +218,8 @@ public sealed class PushFanoutBenchmark(PushFanoutOptions options, TextWriter pr
                      ?? throw new InvalidOperationException($"No push notice was written for {options.District} by the level change.");
         progress.WriteLine($"[bench] fan-out {ordinal}: all {options.Subscriptions:N0} taken {allTaken:0.0} s after the PUT's answer, " +
                            $"push_deliveries empty after {drained.TotalSeconds:0.0} s; server CPU {cpu.Server:0.0} s, PostgreSQL {cpu.PostgreSql:0.0} s, bench {cpu.Bench:0.0} s");
-        return new PushFanout(label, kind, level, notice.Id, sent, answered, allTaken, drained.TotalSeconds, cpu, rssBefore, server.Rss(), roundsDone);
+        return new PushFanout(label, kind, level, notice.Id, sent, answered, allTaken, drained.TotalSeconds, cpu, rssBefore, server.Rss(), roundsDone,
+            measuringStatements ? await statements.StatementTimesAsync(ct) : []);
     }
 
     /// <summary>Returns when the push service has taken <paramref name="target"/> messages; throws when none came for options.Stall, or past options.Timeout.</summary>

@@ -52,7 +52,7 @@ public sealed record PushFanoutOptions(
             Option("--district") ?? "district-takahata",
             Number("--read-every", 1000),
             Number("--hub-clients", 2000),
-            Number("--events", 5),
+            Number("--events", 10),
             Number("--ramp", 200),
             TimeSpan.FromSeconds(Number("--stall", 60)),
             TimeSpan.FromSeconds(Number("--timeout", 1800)),

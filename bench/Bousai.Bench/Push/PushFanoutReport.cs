@@ -17,7 +17,7 @@ public static class PushFanoutReport
         Line($"Machine: {MachineFacts.Describe()}");
         Line($"{o.Subscriptions:N0} subscriptions on district:{o.District} ({results.DistrictNames.Ja} / {results.DistrictNames.En}), half ja, half en, written " +
              $"with one binary COPY and ANALYZE in {results.CopySeconds:0.0} s. Push service: loopback, in the bench process, every message taken with 201, " +
-             $"one in {o.EffectiveReadEvery:N0} VAPID-verified and decrypted. Server settings: {o.ServerSettings}. {results.HubConnected:N0} hub clients " +
+             $"one in {o.EffectiveReadEvery:N0} VAPID-verified and decrypted. Server settings: {o.ServerSettings}. {results.HubConnected:N0} of {results.HubRequested:N0} hub clients " +
              $"on /hubs/public connected throughout (in {results.HubConnectSeconds:0.0} s), {o.Events} live rounds without push work (after " +
              $"{LiveFanoutBenchmark.WarmUpRounds} warm-up rounds), then two fan-outs: level 4 issued with the hub clients idle, then level 5 " +
              $"(raised) with {o.Events} live rounds spread over it.");
@@ -49,6 +49,30 @@ public static class PushFanoutReport
             Line();
             Line($"With live rounds ÷ alone: all delivered {b.SecondsAfterAnswer(b.Delivery.Last) / a.SecondsAfterAnswer(a.Delivery.Last):0.00}×, " +
                  $"server CPU {b.Cpu.Server / a.Cpu.Server:0.00}×. Server peak RSS over the run: {Mib(results.ServerPeakRss)} MiB.");
+        }
+
+        Line();
+        Line("Messages/s within each tenth of the messages (first tenth → last):");
+        Line();
+        foreach (var f in results.Fanouts)
+        {
+            Line($"- {f.Label}: {string.Join(" · ", f.Delivery.RatesByTenth.Select(r => r.ToString("N0")))}");
+        }
+
+        if (results.Fanouts.Any(f => f.Statements.Count > 0))
+        {
+            Line();
+            Line("PostgreSQL statements from the PUT until push_deliveries was empty (pg_stat_statements, grouped by their first words; every client of the database, the bench's own polling included):");
+            Line();
+            Line("| fan-out | statement | calls | total (ms) | mean (ms) | rows |");
+            Line("|---|---|---:|---:|---:|---:|");
+            foreach (var f in results.Fanouts)
+            {
+                foreach (var st in f.Statements.Take(6))
+                {
+                    Line($"| {f.Label} | `{st.Statement.Replace("|", "\\|", StringComparison.Ordinal)}` | {st.Calls:N0} | {st.TotalMs:N0} | {st.TotalMs / Math.Max(1, st.Calls):0.00} | {st.Rows:N0} |");
+                }
+            }
         }
 
         Line();
