@@ -280,7 +280,7 @@ public sealed class PushFanoutBenchmark(PushFanoutOptions options, TextWriter pr
         return clock.Elapsed;
     }
 
-    /// <summary>options.Events live rounds spread over the expected fan-out (at 5 %, 23 %, … of it), each marked in flight when it began before the last message.</summary>
+    /// <summary>options.Events live rounds spread evenly over the expected fan-out from 5 % of it, each marked in flight when it began before the last message.</summary>
     private async Task<IReadOnlyList<RoundDuringPush>> RoundsDuringAsync(ServerProcess server, StaffSession staff, HubAudience audience,
         LoopbackPushService push, long target, Stopwatch clock, TimeSpan answeredAt, TimeSpan expectedDuration, CancellationToken ct)
     {
