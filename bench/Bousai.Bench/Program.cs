@@ -2,6 +2,7 @@ using System.Globalization;
 using Bousai.Bench.Ingest;
 using Bousai.Bench.LiveFanout;
 using Bousai.Bench.PublicView;
+using Bousai.Bench.Push;
 using Microsoft.Playwright;
 
 // Figures are written with invariant formatting (a decimal point, whatever the machine's locale).
@@ -15,6 +16,7 @@ return args.FirstOrDefault() switch
     "ingest" => await IngestAsync(args[1..]),
     "ingest-report" => IngestReportOf(args[1..]),
     "public" => await PublicViewAsync(args[1..]),
+    "push" => await PushAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -35,6 +37,11 @@ static int Usage()
                  [--html /public] [--json /public/shelters.json] [--floor /healthz|none] [--no-gzip]
                  [--threads 2] [--connections 64] [--duration 15] [--rounds 3] [--warmup 5] [--report FILE]
           DIR: where nginx's configuration, pid file, logs and the static copies go
+               Bousai.Bench push --server URL --server-pid PID --pg-pid PID --db CONNECTION-STRING --logins FILE
+                 --messages wwwroot/public-messages.json [--user hq] [--subscriptions 100000] [--district district-takahata]
+                 [--read-every 1000] [--hub-clients 2000] [--events 10] [--ramp 200] [--stall 60] [--timeout 1800]
+                 [--server-settings TEXT] [--report FILE]
+          the server must accept loopback push services (Notifications__AllowLoopbackServices=true)
         """);
     return 2;
 }
@@ -129,6 +136,39 @@ static async Task<int> PublicViewAsync(string[] args)
 
     // Exit 1 when a row could not be measured or was rejected (a wrong response, wrk errors); a missed target is reported, not failed.
     return painted && results.Rows.All(r => r.Ratio is not null) ? 0 : 1;
+}
+
+static async Task<int> PushAsync(string[] args)
+{
+    if (PushFanoutOptions.Parse(args) is not { } options) return Usage();
+    using var interrupted = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        interrupted.Cancel();
+    };
+
+    PushFanoutResults results;
+    try
+    {
+        results = await new PushFanoutBenchmark(options, Console.Error).RunAsync(interrupted.Token);
+    }
+    catch (PushStalledException e)
+    {
+        Console.Error.WriteLine($"[bench] FAILED: {e.Message}");
+        return 1;
+    }
+
+    var report = PushFanoutReport.Render(results);
+    Console.Write(report);
+    if (options.Report is { } file)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        await File.WriteAllTextAsync(file, report);
+    }
+
+    // Exit 1 when a subscriber missed a notice or had one twice, a sample did not read as the notice, rows were left, or a live round lost clients.
+    return results.Passed ? 0 : 1;
 }
 
 static int IngestReportOf(string[] args)

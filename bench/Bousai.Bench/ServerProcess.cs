@@ -88,3 +88,36 @@ public static class MachineCpu
         return busy / 100.0;
     }
 }
+
+/// <summary>CPU time of a PostgreSQL cluster: the postmaster and every process it started (backends, autovacuum, WAL writer, checkpointer…).</summary>
+public static class PostgreSqlCpu
+{
+    /// <summary>Own time plus that of children already reaped (a backend that ended is counted in the postmaster's cutime/cstime), in seconds.</summary>
+    public static double Seconds(int postmasterPid)
+    {
+        var total = 0.0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            var name = Path.GetFileName(dir);
+            if (name.Length == 0 || !char.IsAsciiDigit(name[0])) continue;
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(dir, "stat"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var pid = int.Parse(name, CultureInfo.InvariantCulture);
+            var parent = int.Parse(fields[1], CultureInfo.InvariantCulture);
+            if (pid != postmasterPid && parent != postmasterPid) continue;
+            total += (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)
+                      + long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture)) / 100.0;
+        }
+
+        return total;
+    }
+}

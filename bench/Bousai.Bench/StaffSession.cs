@@ -55,6 +55,18 @@ public sealed partial class StaffSession : IDisposable
         }
     }
 
+    /// <summary>Records a 警戒レベル the 本部長 decided for a district: one situation event, and the residents' notice in the same transaction.</summary>
+    public async Task IssueEvacuationLevelAsync(string districtId, int level, string reason, CancellationToken ct)
+    {
+        using var response = await _http.PutAsJsonAsync($"/api/districts/{Uri.EscapeDataString(districtId)}/evacuation-level",
+            new { level, decidedBy = "本部長", reason }, ct);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException(
+                $"PUT /api/districts/{districtId}/evacuation-level answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+        }
+    }
+
     public void Dispose() => _http.Dispose();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace Bousai.Bench.Ingest;
 
@@ -15,7 +14,7 @@ public sealed class Parties(int serverPid, int postmasterPid, int mosquittoPid)
     public CpuReading Read() => new(
         Stopwatch.GetTimestamp(),
         Cpu(serverPid),
-        PostgreSqlCpu(),
+        PostgreSqlCpu.Seconds(postmasterPid),
         Cpu(mosquittoPid),
         PublisherCpu(),
         Cpu(Environment.ProcessId),
@@ -50,36 +49,6 @@ public sealed class Parties(int serverPid, int postmasterPid, int mosquittoPid)
         {
             return 0; // gone (the publisher after it exited): the last reading before that stands in the window
         }
-    }
-
-    /// <summary>The postmaster and its children (backends, autovacuum, WAL writer, checkpointer…), own time plus that of children already reaped.</summary>
-    private double PostgreSqlCpu()
-    {
-        var total = 0.0;
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            var name = Path.GetFileName(dir);
-            if (name.Length == 0 || !char.IsAsciiDigit(name[0])) continue;
-            string stat;
-            try
-            {
-                stat = File.ReadAllText(Path.Combine(dir, "stat"));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                continue;
-            }
-
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var pid = int.Parse(name, CultureInfo.InvariantCulture);
-            var parent = int.Parse(fields[1], CultureInfo.InvariantCulture);
-            if (pid != postmasterPid && parent != postmasterPid) continue;
-            // utime, stime, cutime, cstime: a backend that ended is counted in the postmaster's cutime/cstime.
-            total += (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)
-                      + long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture)) / 100.0;
-        }
-
-        return total;
     }
 }
 
