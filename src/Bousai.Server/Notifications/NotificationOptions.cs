@@ -23,6 +23,13 @@ public sealed class NotificationOptions
     /// <summary>Messages in flight to push services at once, per instance.</summary>
     public int Concurrency { get; set; } = 32;
 
+    /// <summary>
+    /// Messages being encrypted at once, per instance (each costs about a millisecond of CPU: a new P-256 key pair and an
+    /// ECDH per message, RFC 8291). Fewer than the machine's cores, so ingestion, the hubs and HQ keep the rest while a
+    /// fan-out to every subscriber runs; the messages in flight (<see cref="Concurrency"/>) wait for the network, not for this.
+    /// </summary>
+    public int EncryptionLanes { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
+
     /// <summary>Deliveries one instance takes at a time.</summary>
     public int BatchSize { get; set; } = 500;
 

@@ -36,6 +36,7 @@ public sealed class PushSender(
     private static readonly Counter Sent = Metrics.CreateCounter("bousai_push_deliveries_total", "Push messages by outcome.", "outcome");
     private readonly NotificationOptions _options = options.Value;
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly SemaphoreSlim _encryption = new(options.Value.EncryptionLanes, options.Value.EncryptionLanes);
     private PublicText? _text;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -305,8 +306,21 @@ public sealed class PushSender(
         };
         try
         {
-            // Not the stopping token: a message in flight is finished and recorded, so a restart does not send it again.
-            await client.RequestPushMessageDeliveryAsync(subscription, message, CancellationToken.None);
+            // The library encrypts and signs before its first await, so the call runs in an encryption lane and the
+            // network wait after it does not hold one. Not the stopping token: a message in flight is finished and
+            // recorded, so a restart does not send it again.
+            Task sending;
+            await _encryption.WaitAsync(CancellationToken.None);
+            try
+            {
+                sending = client.RequestPushMessageDeliveryAsync(subscription, message, CancellationToken.None);
+            }
+            finally
+            {
+                _encryption.Release();
+            }
+
+            await sending;
             return new Result(delivery, Outcome.Delivered, 201);
         }
         catch (PushServiceClientException e)
