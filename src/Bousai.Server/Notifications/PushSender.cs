@@ -362,8 +362,8 @@ public sealed class PushSender(
     /// <summary>Records a chunk's outcomes in one round trip; never cancelled (what was sent must be written down).</summary>
     private async Task RecordAsync(IReadOnlyList<Result> results)
     {
-        long[] Notices(Outcome o) => [.. results.Where(r => r.Outcome == o).Select(r => r.Delivery.NoticeId)];
-        long[] Subscriptions(Outcome o) => [.. results.Where(r => r.Outcome == o).Select(r => r.Delivery.SubscriptionId)];
+        long[] Notices(params Outcome[] outcomes) => [.. results.Where(r => outcomes.Contains(r.Outcome)).Select(r => r.Delivery.NoticeId)];
+        long[] Subscriptions(params Outcome[] outcomes) => [.. results.Where(r => outcomes.Contains(r.Outcome)).Select(r => r.Delivery.SubscriptionId)];
         var retries = results.Where(r => r.Outcome == Outcome.Retry).ToArray();
         await using var batch = db.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
@@ -371,8 +371,8 @@ public sealed class PushSender(
         {
             Parameters =
             {
-                new() { Value = results.Where(r => r.Outcome is Outcome.Delivered or Outcome.Failed).Select(r => r.Delivery.NoticeId).ToArray() },
-                new() { Value = results.Where(r => r.Outcome is Outcome.Delivered or Outcome.Failed).Select(r => r.Delivery.SubscriptionId).ToArray() },
+                new() { Value = Notices(Outcome.Delivered, Outcome.Failed) },
+                new() { Value = Subscriptions(Outcome.Delivered, Outcome.Failed) },
             },
         });
         batch.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM push_subscriptions WHERE id = ANY($1)")
@@ -388,8 +388,8 @@ public sealed class PushSender(
         {
             Parameters =
             {
-                new() { Value = retries.Select(r => r.Delivery.NoticeId).ToArray() },
-                new() { Value = retries.Select(r => r.Delivery.SubscriptionId).ToArray() },
+                new() { Value = Notices(Outcome.Retry) },
+                new() { Value = Subscriptions(Outcome.Retry) },
                 new() { Value = retries.Select(r => r.Wait!.Value.TotalMilliseconds).ToArray() },
                 new() { Value = retries.Select(r => r.Status ?? 0).ToArray() },
             },

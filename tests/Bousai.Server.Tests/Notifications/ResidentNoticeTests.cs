@@ -13,7 +13,7 @@ namespace Bousai.Server.Tests.Notifications;
 public sealed class ResidentNoticeTests
 {
     private static readonly DateTimeOffset Now = new(2026, 8, 3, 5, 0, 0, TimeSpan.Zero);
-    private static readonly PublicText Text = PublicText.Parse(File.ReadAllText(Path.Combine(Repository.Root, "src", "Bousai.Server", "wwwroot", "public-messages.json")));
+    private static readonly PublicText Text = Repository.PublicText();
 
     private static DistrictEvacuationLevelChanged Level(int previous, int level, long? drill = null) =>
         new(new DistrictEvacuation("district-yashiro", level, Now, "本部長", "hq", "屋代川の増水", DrillId: drill), previous) { At = Now };

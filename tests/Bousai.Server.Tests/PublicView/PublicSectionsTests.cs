@@ -15,7 +15,7 @@ namespace Bousai.Server.Tests.PublicView;
 public sealed class PublicSectionsTests
 {
     private static readonly DateTimeOffset Now = new(2026, 8, 3, 5, 0, 0, TimeSpan.Zero); // 14:00 JST
-    private static readonly PublicText Text = PublicText.Parse(File.ReadAllText(Path.Combine(Repository.Root, "src", "Bousai.Server", "wwwroot", "public-messages.json")));
+    private static readonly PublicText Text = Repository.PublicText();
 
     private static readonly PublicGeodata Geodata = new(7,
         [new PublicDistrict("north", "北地区", "North", 140.0, 38.1), new PublicDistrict("south", "南地区", "South", 140.0, 37.9)],
