@@ -90,6 +90,7 @@ app.MapStationApi();
 app.MapCapFeed();
 app.MapPublicView();
 app.MapNotificationApi();
+app.MapSituationHistoryApi();
 app.MapLiveHubs();
 app.MapClientPages(app.Environment);
 

@@ -79,4 +79,41 @@ public static class DistrictEvacuationStore
 
         return districts;
     }
+
+    /// <summary>
+    /// Every district's id and every level row in the live picture (the real one and the drill's in progress, beside each
+    /// other): what the record of the situation starts from, so that ending a drill can return to the real level.
+    /// </summary>
+    public static async Task<(IReadOnlyList<string> DistrictIds, IReadOnlyList<DistrictEvacuation> Levels)> ReadRecordAsync(NpgsqlConnection connection,
+        NpgsqlTransaction? transaction, CancellationToken ct)
+    {
+        var ids = new List<string>();
+        await using (var districts = new NpgsqlCommand("SELECT id FROM districts ORDER BY id", connection, transaction))
+        await using (var reader = await districts.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct)) ids.Add(reader.GetString(0));
+        }
+
+        await using var command = new NpgsqlCommand(
+            $"""
+            SELECT l.district_id, l.level::int, l.issued_at, l.decided_by, l.entered_by, l.reason, l.recommendation_id, l.drill_id
+            FROM district_evacuation_levels l
+            WHERE {DrillStore.InLivePicture("l")}
+            ORDER BY l.district_id, l.drill_id NULLS FIRST
+            """, connection, transaction);
+        await using var rows = await command.ExecuteReaderAsync(ct);
+        var levels = new List<DistrictEvacuation>();
+        while (await rows.ReadAsync(ct))
+        {
+            levels.Add(new DistrictEvacuation(rows.GetString(0), rows.GetInt32(1),
+                rows.IsDBNull(2) ? null : rows.GetFieldValue<DateTimeOffset>(2),
+                rows.IsDBNull(3) ? null : rows.GetString(3),
+                rows.IsDBNull(4) ? null : rows.GetString(4),
+                rows.IsDBNull(5) ? null : rows.GetString(5),
+                rows.IsDBNull(6) ? null : rows.GetInt64(6),
+                rows.IsDBNull(7) ? null : rows.GetInt64(7)));
+        }
+
+        return (ids, levels);
+    }
 }

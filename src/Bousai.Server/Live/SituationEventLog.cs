@@ -17,7 +17,7 @@ public static class SituationEventLog
     /// <summary>
     /// The shape of the payloads this server writes and reads (situation_events.payload_version). Adding an optional
     /// field keeps the version; renaming or removing one, or changing its meaning, raises it and teaches
-    /// <see cref="ReadPayload"/> to read the previous version, as the log still holds 14 days of it.
+    /// <see cref="ReadPayload"/> to read the previous versions, as the log keeps years of them (Live:LogRetention).
     /// </summary>
     /// Version 2 (issue 10): field reports lost "verified" (a status now) and gained severity, observation time, photos
     /// and HQ's triage; field_report_updated says what changed and whether residents saw the report before.
@@ -78,7 +78,7 @@ public static class SituationEventLog
         return await ReadEventsAsync(command, cancellationToken);
     }
 
-    private static async Task<IReadOnlyList<SituationEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<SituationEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var events = new List<SituationEvent>();
@@ -118,12 +118,17 @@ public static class SituationEventLog
         return new LogExtent(reader.GetInt64(0), reader.GetInt64(1));
     }
 
-    /// <summary>Forgets events that occurred before <paramref name="before"/>. Clients older than that reload a snapshot.</summary>
+    /// <summary>
+    /// Forgets events, and the checkpoints of the situation, that occurred before <paramref name="before"/>. Clients older
+    /// than that reload a snapshot; the record of the situation begins at the oldest checkpoint kept.
+    /// </summary>
     public static async Task<int> PruneAsync(NpgsqlDataSource db, DateTimeOffset before, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("DELETE FROM situation_events WHERE occurred_at < $1");
-        command.Parameters.AddWithValue(before);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM situation_events WHERE occurred_at < $1") { Parameters = { new() { Value = before } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM situation_checkpoints WHERE occurred_at < $1") { Parameters = { new() { Value = before } } });
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return batch.BatchCommands[0].RecordsAffected;
     }
 
     /// <summary>The payload stored for an event: its kind and fields, without Seq and At (the log's own columns).</summary>

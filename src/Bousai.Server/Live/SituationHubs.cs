@@ -41,13 +41,17 @@ public static class LiveRegistration
     {
         services.AddOptions<LiveOptions>().Bind(configuration.GetSection("Live"))
             .Validate(o => o.MaxBatch > 0 && o.MaxLag > 0 && o.RecentEventsKept > 0 && o.PollInterval > TimeSpan.Zero
-                    && o.LogRetention > TimeSpan.Zero && o.StationUpdateInterval >= TimeSpan.Zero,
-                "Live: MaxBatch, MaxLag, RecentEventsKept, PollInterval and LogRetention must be positive, StationUpdateInterval not negative.")
+                    && o.LogRetention > TimeSpan.Zero && o.StationUpdateInterval >= TimeSpan.Zero
+                    && o.CheckpointEvery > 0 && o.CheckpointInterval > TimeSpan.Zero,
+                "Live: MaxBatch, MaxLag, RecentEventsKept, PollInterval, LogRetention, CheckpointEvery and CheckpointInterval must be positive, StationUpdateInterval not negative.")
             .ValidateOnStart();
         services.AddSingleton<SituationSnapshots>();
         services.AddSingleton<SituationFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<SituationFeed>());
         services.AddHostedService<SituationLogPruner>();
+        services.AddSingleton<SituationHistory>();
+        services.AddSingleton<SituationCheckpointer>();
+        services.AddHostedService(sp => sp.GetRequiredService<SituationCheckpointer>());
         services.AddSignalR().AddJsonProtocol(options => BousaiJson.Configure(options.PayloadSerializerOptions));
         return services;
     }

@@ -3,7 +3,10 @@ using Npgsql;
 
 namespace Bousai.Server.Live;
 
-/// <summary>Forgets situation events older than Live:LogRetention, hourly. Clients further back than that reload a snapshot.</summary>
+/// <summary>
+/// Forgets situation events and checkpoints older than Live:LogRetention, hourly: the record then begins at the oldest
+/// checkpoint kept. Clients further back than that reload a snapshot.
+/// </summary>
 public sealed class SituationLogPruner(NpgsqlDataSource db, IOptions<LiveOptions> options, TimeProvider time,
     ILogger<SituationLogPruner> logger) : BackgroundService
 {

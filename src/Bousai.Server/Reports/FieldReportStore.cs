@@ -168,25 +168,26 @@ public static class FieldReportStore
     /// (<see cref="FieldReportWorkflow.IsPublic"/>), not yet stripped (<see cref="FieldReport.ForPublic"/>). Newest first.
     /// </summary>
     public static async Task<IReadOnlyList<FieldReport>> ReadCurrentAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
-        bool publicOnly, CancellationToken ct)
+        bool publicOnly, CancellationToken ct, int limit = RecordedSituation.ReportsShown)
     {
         var closed = Enum.GetValues<FieldReportStatus>().Where(FieldReportWorkflow.IsClosed).Select(DbEnum.Name).ToArray();
         var reports = publicOnly
             ? await ReadWhereAsync(connection, transaction,
                 $"""
                 WHERE r.status = ANY($1) AND r.category = ANY($2) AND {DrillStore.InLivePicture("r")}
-                ORDER BY r.reported_at DESC LIMIT 1000
+                ORDER BY r.reported_at DESC, r.id DESC LIMIT $3
                 """,
                 [
                     Enum.GetValues<FieldReportStatus>().Where(s => Enum.GetValues<FieldReportCategory>().Any(c => FieldReportWorkflow.IsPublic(s, c)))
                         .Select(DbEnum.Name).ToArray(),
                     Enum.GetValues<FieldReportCategory>().Where(FieldReportWorkflow.IsPublicCategory).Select(DbEnum.Name).ToArray(),
+                    limit,
                 ], ct)
             : await ReadWhereAsync(connection, transaction,
                 $"""
                 WHERE (NOT (r.status = ANY($1)) OR r.updated_at > now() - interval '24 hours') AND {DrillStore.InLivePicture("r")}
-                ORDER BY r.reported_at DESC LIMIT 1000
-                """, [closed], ct);
+                ORDER BY r.reported_at DESC, r.id DESC LIMIT $2
+                """, [closed, limit], ct);
         return publicOnly ? [.. reports.Where(r => r.IsVisibleToPublic())] : reports;
     }
 
