@@ -74,15 +74,15 @@ public sealed class SituationReports(
         lock (_gate)
         {
             if (_public is { } cached && cached.ETag == etag && !cached.Png.IsFaulted) return cached;
-            var png = Task.Run(async () =>
-            {
-                var geodata = await GeodataAsync(CancellationToken.None);
-                return Map.RenderPng(PublicScene(geodata, picture, time.GetUtcNow()), PublicWidth, PublicHeight);
-            });
+            var png = Task.Run(async () => DrawPublicMap(await GeodataAsync(CancellationToken.None), picture, time.GetUtcNow(), options.Value.MapFont));
             _public = (etag, png);
             return (etag, png);
         }
     }
+
+    /// <summary>The public map of a picture, drawn without the service (the static export's command uses it too).</summary>
+    public static byte[] DrawPublicMap(MapGeodata geodata, PublicPicture picture, DateTimeOffset now, string mapFont) =>
+        new SituationMap(ReportFonts.MapTypeface(mapFont)).RenderPng(PublicScene(geodata, picture, now), PublicWidth, PublicHeight);
 
     private static MapScene PublicScene(MapGeodata geodata, PublicPicture picture, DateTimeOffset now)
     {
