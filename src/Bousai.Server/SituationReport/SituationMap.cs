@@ -326,11 +326,16 @@ public sealed class SituationMap(SKTypeface typeface)
                 if (Free(candidate)) return candidate;
             }
 
-            return mustShow ? candidates[3] : null;
+            // A label that must show takes the place where it covers the fewest others.
+            return mustShow ? candidates.OrderBy(c => _taken.Count(t => t.IntersectsWith(c))).First() : null;
         }
 
         private void DrawLabels(List<Symbol> symbols)
         {
+            // A gauge at 氾濫注意 or above says so before anything else is placed, as on screen.
+            var urgent = symbols.Where(s => s.Priority >= 20 + (int)WaterLevelStage.Caution).OrderByDescending(s => s.Priority).ToList();
+            foreach (var symbol in urgent) PlaceTag(symbol, mustShow: true);
+
             // District names and levels first: they are the decisions the map is for. Placed beside the district's
             // inside point, never on it.
             foreach (var district in scene.Geodata.Districts)
@@ -357,13 +362,15 @@ public sealed class SituationMap(SKTypeface typeface)
                 _taken.Add(box);
             }
 
-            foreach (var symbol in symbols.OrderByDescending(s => s.Priority))
-            {
-                var w = Measure(symbol.Label, 11, true) + 8;
-                if (Place(symbol.At, symbol.Radius, w, 16, mustShow: false) is not { } box) continue;
-                Tag(box, symbol.Label, 11, symbol.LabelFill, symbol.LabelText);
-                _taken.Add(box);
-            }
+            foreach (var symbol in symbols.Except(urgent).OrderByDescending(s => s.Priority)) PlaceTag(symbol);
+        }
+
+        private void PlaceTag(Symbol symbol, bool mustShow = false)
+        {
+            var w = Measure(symbol.Label, 11, true) + 8;
+            if (Place(symbol.At, symbol.Radius, w, 16, mustShow) is not { } box) return;
+            Tag(box, symbol.Label, 11, symbol.LabelFill, symbol.LabelText);
+            _taken.Add(box);
         }
 
         private void DrawMarks()
@@ -471,7 +478,9 @@ public sealed class SituationMap(SKTypeface typeface)
 
             var x = left + 12;
             var y = HeaderHeight + 22;
-            const float row = 19;
+            // Every entry always shows: rows close up (down to 14 units) when the image is short.
+            var entries = 6 + 4 + 6 + 7 + (scene.ForPublic ? 2 : Enum.GetValues<FieldReportCategory>().Length) + 2;
+            var row = Math.Clamp((height - HeaderHeight - 40) / entries, 14f, 19f);
             void Heading(string text)
             {
                 Text(text, x, y, 13, Ink, bold: true);
@@ -529,7 +538,6 @@ public sealed class SituationMap(SKTypeface typeface)
                 : Enum.GetValues<FieldReportCategory>();
             foreach (var category in categories)
             {
-                if (y > height - 60) break;
                 using var paint = new SKPaint { IsAntialias = true, Color = SituationWords.CategoryColour(category) };
                 canvas.DrawCircle(x + 13, y - 4, 8, paint);
                 Text(SituationWords.CategoryMark(category), x + 13, y, 10, SKColors.White, SKTextAlign.Center, bold: true);
@@ -537,7 +545,6 @@ public sealed class SituationMap(SKTypeface typeface)
                 y += row;
             }
 
-            if (y <= height - 40)
             {
                 using var line = new SKPaint { Color = River, StrokeWidth = 2.2f, IsAntialias = true };
                 canvas.DrawLine(x, y - 4, x + 26, y - 4, line);
