@@ -27,10 +27,12 @@ public static class SituationReportEndpoints
         var staff = routes.MapGroup("/api/situation").RequireAuthorization(AccountEndpoints.StaffPolicy).WithTags("Situation report");
         staff.MapGet("/report.pdf", ReportAsync)
             .WithSummary("The situation report (状況報告) at a moment as a PDF, A4 or A3 landscape: the map, then the tables")
-            .Produces(StatusCodes.Status200OK, contentType: "application/pdf");
+            .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         staff.MapGet("/map.png", MapAsync)
             .WithSummary("The situation map at a moment as a PNG, for e-mail and print")
-            .Produces(StatusCodes.Status200OK, contentType: "image/png");
+            .Produces(StatusCodes.Status200OK, contentType: "image/png")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
 
         // Beside the public view: anonymous, short-circuited, answered from the public picture in memory.
         var residents = routes.MapGroup("").AllowAnonymous().WithTags("Public view");
