@@ -64,6 +64,10 @@ ENTRYPOINT ["dotnet", "Bousai.SensorsSim.dll"]
 # ---------------------------------------------------------------- runtime (the default target: the server)
 FROM ${RUNTIME_IMAGE} AS runtime
 WORKDIR /app
+# The situation report's fonts: Noto Sans CJK draws the map, IPAexGothic (TrueType outlines, which PDFsharp embeds) the PDF.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-noto-cjk fonts-ipaexfont-gothic \
+ && rm -rf /var/lib/apt/lists/*
 # Urls overrides the 127.0.0.1:5080 of appsettings.json; an empty ASPNETCORE_HTTP_PORTS (set to 8080 by the
 # base image) avoids the "Overriding HTTP_PORTS" start-up warning. ASPNETCORE_ENVIRONMENT is Production by default.
 ENV Urls=http://0.0.0.0:8080 \

@@ -81,7 +81,19 @@ public static class Commands
         var rendering = new PublicView.PublicRendering(
             new PublicView.PublicPicture(snapshot, geodata, configuration.GetValue<bool>("Demo:Simulated")), template, text);
         var cap = configuration.GetSection("Cap").Get<Cap.CapOptions>() ?? new Cap.CapOptions();
-        var files = await PublicView.PublicExportWriter.WriteAsync(directory, rendering, db, cap, baseUrl, webRoot, time.GetUtcNow(), CancellationToken.None);
+        var mapFont = (configuration.GetSection("SituationReport").Get<SituationReport.SituationReportOptions>() ?? new SituationReport.SituationReportOptions()).MapFont;
+        byte[]? map = null;
+        if (File.Exists(mapFont))
+        {
+            map = SituationReport.SituationReports.DrawPublicMap(await SituationReport.MapGeodata.LoadAsync(db, CancellationToken.None), rendering.Picture,
+                time.GetUtcNow(), mapFont);
+        }
+        else
+        {
+            Console.Error.WriteLine($"warning: no map font at '{mapFont}' (fonts-noto-cjk): the page's map is left out");
+        }
+
+        var files = await PublicView.PublicExportWriter.WriteAsync(directory, rendering, db, cap, baseUrl, webRoot, time.GetUtcNow(), CancellationToken.None, map);
         Console.WriteLine($"wrote the public view after event {snapshot.Seq} to {directory}: {files.Count} files");
         return 0;
     }

@@ -28,6 +28,8 @@ const markers = [
   'reports-count',
   'live-status',
   'stale-note',
+  // The map drawn on the server (/public/map.png), after the lists.
+  'situation-map',
 ];
 
 /** The comment nodes directly inside `element`. */

@@ -26,8 +26,9 @@ public sealed class PublicExportOptions
 /// </summary>
 public static class PublicExportWriter
 {
+    /// <param name="map">The page's map (/public/map.png) of this picture, when it could be drawn.</param>
     public static async Task<IReadOnlyList<string>> WriteAsync(string directory, PublicRendering rendering, NpgsqlDataSource db, CapOptions cap,
-        string baseUrl, string? webRoot, DateTimeOffset now, CancellationToken ct)
+        string baseUrl, string? webRoot, DateTimeOffset now, CancellationToken ct, byte[]? map = null)
     {
         var files = new List<string>();
         async Task Put(string path, byte[] bytes)
@@ -54,6 +55,7 @@ public static class PublicExportWriter
         }
 
         await Put("public/text.css", Encoding.UTF8.GetBytes(PublicPages.TextStyle));
+        if (map is not null) await Put("public/map.png", map);
         await Put("public/situation.json", rendering.Render(PublicDocument.SituationJson, PublicLanguage.Ja, null, now).Identity);
         await Put("public/shelters.json", rendering.Render(PublicDocument.SheltersJson, PublicLanguage.Ja, null, now).Identity);
 
@@ -103,6 +105,7 @@ public sealed class PublicExport(
     IOptions<PublicExportOptions> options,
     IOptions<CapOptions> cap,
     IWebHostEnvironment environment,
+    SituationReport.SituationReports reports,
     TimeProvider time,
     ILogger<PublicExport> logger) : BackgroundService
 {
@@ -122,7 +125,8 @@ public sealed class PublicExport(
             try
             {
                 var current = view.Current!;
-                await PublicExportWriter.WriteAsync(o.Directory, current, db, cap.Value, o.BaseUrl, environment.WebRootPath, time.GetUtcNow(), stoppingToken);
+                var map = await reports.PublicMap(current.Picture).Png.WaitAsync(stoppingToken);
+                await PublicExportWriter.WriteAsync(o.Directory, current, db, cap.Value, o.BaseUrl, environment.WebRootPath, time.GetUtcNow(), stoppingToken, map);
                 Interlocked.Exchange(ref _written, current.Picture.Snapshot.Seq);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

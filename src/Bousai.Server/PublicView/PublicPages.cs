@@ -45,6 +45,7 @@ public static partial class PublicPages
             ["reports-count"] = sections.ReportsCount,
             ["live-status"] = sections.LiveStatus,
             ["stale-note"] = sections.StaleNote,
+            ["situation-map"] = sections.SituationMap,
         };
         var lang = language == PublicLanguage.En ? "en" : "ja";
         var html = HtmlLang().Replace(template, $"<html lang=\"{lang}\"", 1);

@@ -314,4 +314,26 @@ public sealed class PublicSections(PublicText text, PublicPicture picture, Publi
     public string LiveStatus() => E(T("live.updated", ("time", PublicText.HourMinute(picture.Snapshot.At, now))));
 
     public string StaleNote() => E(T("staleNote"));
+
+    /// <summary>
+    /// The map drawn on the server (/public/map.png), after the lists: lazy, with its size given so nothing moves when it
+    /// arrives, and a text alternative that says what it shows (the lists above say it all in full).
+    /// </summary>
+    public string SituationMap()
+    {
+        var levels = new[] { 5, 4, 3 }
+            .Select(level => (Level: level, Districts: picture.Snapshot.Districts.Where(d => d.Level == level).Select(d => DistrictName(d.DistrictId)).ToList()))
+            .Where(l => l.Districts.Count > 0)
+            .Select(l => En ? $"{LevelText(l.Level)} in {string.Join(", ", l.Districts)}" : $"{string.Join("・", l.Districts)}に{LevelText(l.Level)}")
+            .ToList();
+        var open = picture.Snapshot.Shelters.Count(s => s.Open);
+        var reports = picture.Reports().Count;
+        var alt = En
+            ? $"Map of the town: {(levels.Count == 0 ? "no evacuation level in force" : string.Join("; ", levels))}; {open} shelters open; {reports} road reports."
+            : $"町の地図：{(levels.Count == 0 ? "警戒レベルの発令なし" : string.Join("、", levels))}。開設中の避難所 {open} か所。通行止め・冠水の情報 {reports} 件。";
+        var caption = En ? "The situation on a map (drawn by the town's server; the lists above have every detail)." : "地図で見る状況（町のサーバーが描いた図です。詳しくは上の一覧をご覧ください）";
+        return $"<img src=\"{SituationReport.SituationReportEndpoints.PublicMapPath}\" width=\"{SituationReport.SituationReports.PublicWidth}\" "
+               + $"height=\"{SituationReport.SituationReports.PublicHeight}\" loading=\"lazy\" decoding=\"async\" alt=\"{E(alt)}\">"
+               + $"<figcaption>{E(caption)}</figcaption>";
+    }
 }

@@ -184,7 +184,7 @@ public sealed partial class PublicViewTests : IAsyncLifetime
                 && Directory.EnumerateFiles(Path.Combine(_export, "cap", "messages")).Any()), "the CAP message of the level in the export");
 
         foreach (var file in new[] { "public/index.html", "public/en/index.html", "public/text/index.html", "public/text/en/index.html",
-                     "public/situation.json", "public/shelters.json", "cap/feed.atom", "export.json" })
+                     "public/situation.json", "public/shelters.json", "public/map.png", "cap/feed.atom", "export.json" })
         {
             Assert.True(File.Exists(Path.Combine(_export, file)), $"{file} is missing from the export");
         }

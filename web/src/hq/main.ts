@@ -40,6 +40,7 @@ import { mountLegend } from './legend';
 import { setDetailActionsRole, setReportDirectory } from './detailActions';
 import { mountTriageQueue } from './triageQueue';
 import { mountShelterList, type ShelterList } from './shelterList';
+import { mountSituationReport } from './situationReport';
 
 applyStaticText(document);
 mountLanguageSwitch(byId('language-switch'));
@@ -56,6 +57,8 @@ mountAlertSound(byId<HTMLButtonElement>('alert-sound'), situation);
 const drillControl = mountDrillControl(byId('drill-control'), situation);
 const recommendations = mountRecommendations(byId('recommendations'), situation, names);
 const officialWarnings = mountOfficialWarnings(byId('official-warnings'), situation);
+// The situation report (PDF) of the live picture; the moment shown becomes the report's when HQ views the past.
+mountSituationReport(byId('situation-report'), () => null);
 let details: DetailsPanel | null = null;
 const gauges = mountGaugeOverview(
   byId('station-list'),

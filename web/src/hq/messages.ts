@@ -566,6 +566,12 @@ const ja = {
   'recommendation.dismissed': '{district}への{name}の推奨を見送りました。',
   'recommendation.conflict': 'この推奨は他の人が先に発令または見送りしました。',
   'recommendation.tooLong': '{max}文字以内にしてください。',
+  'report.title': '状況報告',
+  'report.paper': '用紙（横向き）',
+  'report.a4': 'A4',
+  'report.a3': 'A3',
+  'report.open': '状況報告 (PDF)',
+  'report.note': '表示中の時点の地図と一覧（地区の警戒レベル、避難所、観測所、警報、現地報告、決定の経過）を本部会議資料として出力します。',
 } as const;
 
 type HqKey = keyof typeof ja;
@@ -1132,6 +1138,12 @@ const en: Record<HqKey, string> = {
   'recommendation.dismissed': 'Recommendation of {name} for {district} dismissed.',
   'recommendation.conflict': 'Someone else issued or dismissed this recommendation first.',
   'recommendation.tooLong': 'Keep it to {max} characters.',
+  'report.title': 'Situation report',
+  'report.paper': 'Paper (landscape)',
+  'report.a4': 'A4',
+  'report.a3': 'A3',
+  'report.open': 'Situation report (PDF)',
+  'report.note': 'The map and tables of the moment shown (district levels, shelters, gauges, warnings, field reports, timeline of decisions) for the HQ meeting.',
 };
 
 export type MessageKey = CoreKey | HqKey;
