@@ -178,7 +178,10 @@ public sealed partial class PublicViewTests : IAsyncLifetime
             new { level = 4, decidedBy = "本部長", reason = "試験" })).StatusCode);
 
         var exported = Path.Combine(_export, "public", "shelters.json");
-        await Eventually.TrueAsync(() => Task.FromResult(File.Exists(exported) && File.ReadAllText(exported).Contains("\"head_count\":3")),
+        // export.json is written last: once it names a position after the change, every file of that export is in place.
+        var manifestFile = Path.Combine(_export, "export.json");
+        await Eventually.TrueAsync(() => Task.FromResult(File.Exists(exported) && File.ReadAllText(exported).Contains("\"head_count\":3")
+                && File.Exists(manifestFile) && JsonNode.Parse(File.ReadAllText(manifestFile))!["seq"]!.GetValue<long>() > 0),
             "the export to follow the change");
         await Eventually.TrueAsync(() => Task.FromResult(Directory.Exists(Path.Combine(_export, "cap", "messages"))
                 && Directory.EnumerateFiles(Path.Combine(_export, "cap", "messages")).Any()), "the CAP message of the level in the export");
