@@ -271,12 +271,13 @@ public static partial class FieldReportEndpoints
         return TypedResults.Ok(report);
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<FieldReportHistoryEntry>>, ProblemHttpResult>> HistoryAsync(long reportId, ClaimsPrincipal user,
-        NpgsqlDataSource db, CancellationToken ct)
+    /// <summary>The report's history, up to <paramref name="until"/> when HQ looks at a moment in the past.</summary>
+    private static async Task<Results<Ok<IReadOnlyList<FieldReportHistoryEntry>>, ProblemHttpResult>> HistoryAsync(long reportId, DateTimeOffset? until,
+        ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)
     {
         if (await FieldReportStore.ReporterAsync(db, reportId, ct) is not { } reporter) return NoSuchReport(reportId);
         if (!MaySee(user, reporter)) return Problems.Forbidden("Field crews see the history of the reports they sent.");
-        return TypedResults.Ok(await FieldReportStore.ReadHistoryAsync(db, reportId, ct));
+        return TypedResults.Ok(await FieldReportStore.ReadHistoryAsync(db, reportId, until, ct));
     }
 
     private static ProblemHttpResult NoSuchReport(long reportId) => Problems.NotFound("No such report", $"There is no field report {reportId}.");

@@ -314,15 +314,18 @@ public static class FieldReportStore
     /// Every change of a report, oldest first, from the audit trail: its own records, and the merges of duplicates into it
     /// (recorded on the duplicate, with this report as the target).
     /// </summary>
-    public static async Task<IReadOnlyList<FieldReportHistoryEntry>> ReadHistoryAsync(NpgsqlDataSource db, long reportId, CancellationToken ct)
+    public static async Task<IReadOnlyList<FieldReportHistoryEntry>> ReadHistoryAsync(NpgsqlDataSource db, long reportId, DateTimeOffset? until,
+        CancellationToken ct)
     {
         await using var read = db.CreateCommand(
             """
             SELECT at, actor, action, details::text, entity_id = $1 FROM audit_log
             WHERE entity = 'field_report' AND (entity_id = $1 OR (action = 'report.duplicate' AND details -> 'target' ->> 'reportId' = $1))
+              AND ($2::timestamptz IS NULL OR at <= $2)
             ORDER BY id
             """);
         read.Parameters.AddWithValue(reportId.ToString());
+        read.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)until?.ToUniversalTime() ?? DBNull.Value);
         await using var reader = await read.ExecuteReaderAsync(ct);
         var history = new List<FieldReportHistoryEntry>();
         while (await reader.ReadAsync(ct))

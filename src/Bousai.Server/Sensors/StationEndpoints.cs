@@ -84,8 +84,12 @@ public static class StationEndpoints
         return TypedResults.Ok<IReadOnlyList<StationOverview>>(list);
     }
 
-    /// <summary>The last <paramref name="hours"/> (default 24) before the gauge's latest reading, at most 1,000 points: PostGIS bins denser data.</summary>
-    private static async Task<Results<Ok<StationSeries>, ProblemHttpResult>> SeriesAsync(string stationId, int? hours, NpgsqlDataSource db, CancellationToken ct)
+    /// <summary>
+    /// The last <paramref name="hours"/> (default 24) before the gauge's latest reading (at or before <paramref name="until"/>,
+    /// for a moment in the past), at most 1,000 points: PostGIS bins denser data.
+    /// </summary>
+    private static async Task<Results<Ok<StationSeries>, ProblemHttpResult>> SeriesAsync(string stationId, int? hours, DateTimeOffset? until,
+        NpgsqlDataSource db, CancellationToken ct)
     {
         var window = TimeSpan.FromHours(Math.Clamp(hours ?? 24, 1, MaxChartHours));
         var bucket = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMinutes(1).Ticks, window.Ticks / 1000));
@@ -108,7 +112,7 @@ public static class StationEndpoints
 
         await using var series = new NpgsqlCommand(
             $"""
-             WITH latest AS (SELECT max(observed_at) AS at FROM readings WHERE station_id = $1 AND quantity = $2)
+             WITH latest AS (SELECT max(observed_at) AS at FROM readings WHERE station_id = $1 AND quantity = $2 AND ($5::timestamptz IS NULL OR observed_at <= $5))
              SELECT date_bin($3, r.observed_at, TIMESTAMPTZ '2000-01-01') + $3 AS bucket_end, {(quantity == "rainfall" ? "sum" : "max")}(r.value)
              FROM readings r, latest
              WHERE r.station_id = $1 AND r.quantity = $2 AND r.observed_at > latest.at - $4 AND r.observed_at <= latest.at
@@ -118,6 +122,7 @@ public static class StationEndpoints
         series.Parameters.AddWithValue(quantity);
         series.Parameters.AddWithValue(bucket);
         series.Parameters.AddWithValue(window);
+        series.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)until?.ToUniversalTime() ?? DBNull.Value);
         var points = new List<SeriesPoint>();
         await using (var reader = await series.ExecuteReaderAsync(ct))
         {

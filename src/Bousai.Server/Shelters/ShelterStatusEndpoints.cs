@@ -207,11 +207,11 @@ public static class ShelterStatusEndpoints
     };
 
     private static async Task<Results<Ok<IReadOnlyList<ShelterHistoryEntry>>, ProblemHttpResult>> HistoryAsync(
-        string shelterId, DateTimeOffset? since, NpgsqlDataSource db, CancellationToken ct)
+        string shelterId, DateTimeOffset? since, DateTimeOffset? until, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         if (!await ShelterStore.ExistsAsync(connection, null, shelterId, ct)) return Problems.NotFound("No such shelter", $"There is no shelter with id '{shelterId}'.");
-        return TypedResults.Ok(await ShelterStore.ReadHistoryAsync(connection, shelterId, since, ct));
+        return TypedResults.Ok(await ShelterStore.ReadHistoryAsync(connection, shelterId, since, until, ct));
     }
 
     private static bool MayUpdate(ClaimsPrincipal user, string shelterId) =>

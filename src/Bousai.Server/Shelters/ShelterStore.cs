@@ -198,15 +198,16 @@ public static class ShelterStore
 
     /// <summary>A shelter's history, oldest first, from <paramref name="since"/> on (everything when null).</summary>
     public static async Task<IReadOnlyList<ShelterHistoryEntry>> ReadHistoryAsync(NpgsqlConnection connection, string shelterId, DateTimeOffset? since,
-        CancellationToken ct)
+        DateTimeOffset? until, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
             """
             SELECT at, change, open, occupancy, capacity, declared_full, actor FROM shelter_history
-            WHERE shelter_id = $1 AND ($2::timestamptz IS NULL OR at >= $2) ORDER BY at, id
+            WHERE shelter_id = $1 AND ($2::timestamptz IS NULL OR at >= $2) AND ($3::timestamptz IS NULL OR at <= $3) ORDER BY at, id
             """, connection);
         command.Parameters.AddWithValue(shelterId);
-        command.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)since ?? DBNull.Value);
+        command.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)since?.ToUniversalTime() ?? DBNull.Value);
+        command.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)until?.ToUniversalTime() ?? DBNull.Value);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var entries = new List<ShelterHistoryEntry>();
         while (await reader.ReadAsync(ct))

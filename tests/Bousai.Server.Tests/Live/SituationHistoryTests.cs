@@ -101,6 +101,19 @@ public sealed class SituationHistoryTests : IAsyncLifetime
         Assert.True(events["more"]!.GetValue<bool>());
         Assert.Equal(middle.Seq + 2, events["through"]!.GetValue<long>());
 
+        // The charts and histories HQ opens in the past stop at the moment.
+        string Moment(string step) => Uri.EscapeDataString(_samples.Single(x => x.Step == step).Moment.ToString("O"));
+        Assert.Empty((await hq.GetFromJsonAsync<JsonArray>($"/api/shelters/takahata-shelter-02/history?until={Moment("a shelter opened")}"))!);
+        Assert.Equal(2, (await hq.GetFromJsonAsync<JsonArray>($"/api/shelters/takahata-shelter-02/history?until={Moment("a head count")}"))!.Count);
+        var reportId = _samples.Single(x => x.Step == "reports sent").Snapshot["reports"]!.AsArray()[0]!["reportId"]!.GetValue<long>();
+        var untilSent = (await hq.GetFromJsonAsync<JsonArray>($"/api/reports/{reportId}/history?until={Moment("reports sent")}"))!;
+        var whole = (await hq.GetFromJsonAsync<JsonArray>($"/api/reports/{reportId}/history"))!;
+        Assert.Single(untilSent);
+        Assert.True(whole.Count > untilSent.Count);
+        var beforeReading = Uri.EscapeDataString(_samples[0].Moment.AddMinutes(-5).ToString("O"));
+        Assert.Empty((await hq.GetFromJsonAsync<JsonObject>($"/api/stations/station-nakahashi/readings?until={beforeReading}"))!["points"]!.AsArray());
+        Assert.NotEmpty((await hq.GetFromJsonAsync<JsonObject>($"/api/stations/station-nakahashi/readings?until={Moment("a gauge reading")}"))!["points"]!.AsArray());
+
         var record = await hq.GetFromJsonAsync<JsonObject>("/api/situation/record");
         Assert.NotNull(record!["startsAt"]);
 
