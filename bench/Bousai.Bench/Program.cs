@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bousai.Bench.History;
 using Bousai.Bench.Ingest;
 using Bousai.Bench.LiveFanout;
 using Bousai.Bench.PublicView;
@@ -17,6 +18,7 @@ return args.FirstOrDefault() switch
     "ingest-report" => IngestReportOf(args[1..]),
     "public" => await PublicViewAsync(args[1..]),
     "push" => await PushAsync(args[1..]),
+    "history" => await HistoryAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -42,6 +44,9 @@ static int Usage()
                  [--read-every 1000] [--hub-clients 2000] [--events 10] [--ramp 200] [--stall 60] [--timeout 1800]
                  [--server-settings TEXT] [--report FILE]
           the server must accept loopback push services (Notifications__AllowLoopbackServices=true)
+               Bousai.Bench history --server URL --db CONNECTION-STRING --logins FILE --fixtures DIR [--user hq] [--days 365]
+                 [--gauge-minutes 10] [--storms 12] [--moments 200] [--checkpoint-every 1000] [--catch-up-timeout 1200] [--report FILE]
+          DIR: the stored payload of each event kind (tests/Bousai.Server.Tests/Live/Fixtures/events)
         """);
     return 2;
 }
@@ -169,6 +174,33 @@ static async Task<int> PushAsync(string[] args)
 
     // Exit 1 when a subscriber missed a notice or had one twice, a sample did not read as the notice, rows were left, or a live round lost clients.
     return results.Passed ? 0 : 1;
+}
+
+static async Task<int> HistoryAsync(string[] args)
+{
+    string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    int Number(string name, int fallback) => Option(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+    if (Option("--server") is not { } server || Option("--db") is not { } db || Option("--logins") is not { } logins
+        || Option("--fixtures") is not { } fixtures)
+    {
+        return Usage();
+    }
+
+    var user = Option("--user") ?? "hq";
+    var password = File.ReadLines(logins).Select(l => l.Split('\t')).FirstOrDefault(f => f.Length == 3 && f[0] == user)?[2]
+                   ?? throw new ArgumentException($"{logins} has no line for {user}");
+    var options = new HistoryOptions(new Uri(server), db, user, password, fixtures, Number("--days", 365), Number("--gauge-minutes", 10),
+        Number("--storms", 12), Number("--moments", 200), Number("--checkpoint-every", 1000),
+        TimeSpan.FromSeconds(Number("--catch-up-timeout", 1200)), Option("--report"));
+    using var interrupted = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        interrupted.Cancel();
+    };
+
+    // Exit 1 when a moment took 1 s or more, or answered with a position outside the year's events.
+    return await new HistoryBenchmark(options, Console.Error).RunAsync(interrupted.Token);
 }
 
 static int IngestReportOf(string[] args)

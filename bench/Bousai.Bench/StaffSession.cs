@@ -67,6 +67,9 @@ public sealed partial class StaffSession : IDisposable
         }
     }
 
+    /// <summary>A GET as this staff member (a read: no antiforgery token needed).</summary>
+    public Task<HttpResponseMessage> GetAsync(string path, CancellationToken ct) => _http.GetAsync(path, ct);
+
     public void Dispose() => _http.Dispose();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
