@@ -1,5 +1,6 @@
 // The server's HTTP contract, in one place.
-import type { CrowdingBand, HazardStatus, ShelterState, StationState } from './live/situationMessages';
+import type { CrowdingBand, HazardStatus, ShelterState, SituationEvent, SituationSnapshot, StationState } from './live/situationMessages';
+import { untilShown } from './live/shownMoment';
 
 export interface MapConfig {
   basemap: { url: string; attribution: string };
@@ -109,7 +110,7 @@ export function fetchStations(): Promise<StationOverview[]> {
 }
 
 export function fetchStationSeries(stationId: string, hours = 24): Promise<StationSeries> {
-  return getJson<StationSeries>(`/api/stations/${encodeURIComponent(stationId)}/readings?hours=${hours}`);
+  return getJson<StationSeries>(`/api/stations/${encodeURIComponent(stationId)}/readings?hours=${hours}${untilShown('&')}`);
 }
 
 export function fetchDeadLetters(stationId: string | null, limit = 50): Promise<DeadLetter[]> {
@@ -138,7 +139,7 @@ export interface FieldCrew {
 
 /** Oldest first. */
 export function fetchReportHistory(reportId: number): Promise<ReportHistoryEntry[]> {
-  return getJson<ReportHistoryEntry[]>(`/api/reports/${reportId}/history`);
+  return getJson<ReportHistoryEntry[]>(`/api/reports/${reportId}/history${untilShown('?')}`);
 }
 
 export function fetchFieldCrews(): Promise<FieldCrew[]> {
@@ -169,7 +170,7 @@ export interface NearestShelter {
 }
 
 export function fetchShelterHistory(shelterId: string): Promise<ShelterHistoryEntry[]> {
-  return getJson<ShelterHistoryEntry[]>(`/api/shelters/${encodeURIComponent(shelterId)}/history`);
+  return getJson<ShelterHistoryEntry[]>(`/api/shelters/${encodeURIComponent(shelterId)}/history${untilShown('?')}`);
 }
 
 /** Anyone: each hazard and what makes it active (gauges, the landslide estimate, HQ). */
@@ -187,3 +188,54 @@ export function fetchNearestShelters(from: NearestFrom, limit = 3): Promise<Near
   return getJson<NearestShelter[]>(`/api/shelters/nearest?${query}`);
 }
 // ── end of shelters and hazards ──
+
+// ── The situation in the past (issue 15): HQ's time travel ──
+
+/** How far back the situation can be shown, and when the last event happened. */
+export interface SituationRecord {
+  startsAt?: string | null;
+  lastEventAt?: string | null;
+}
+
+/** The whole staff picture at a moment, with the hazards as they were. */
+export interface PastSituation {
+  moment: string;
+  snapshot: SituationSnapshot;
+  hazards: HazardStatus[];
+}
+
+/** Events after a position up to a moment; `more`: ask again from `through`. */
+export interface PastEvents {
+  after: number;
+  through: number;
+  events: SituationEvent[];
+  more: boolean;
+}
+
+/** The moment is before the record begins (404 with the record's start). */
+export class BeforeRecordError extends Error {
+  constructor(readonly recordStartsAt: string | null) {
+    super('before the record');
+  }
+}
+
+export function fetchSituationRecord(): Promise<SituationRecord> {
+  return getJson<SituationRecord>('/api/situation/record');
+}
+
+export async function fetchPastSituation(moment: Date): Promise<PastSituation> {
+  const url = `/api/situation/at?moment=${encodeURIComponent(moment.toISOString())}`;
+  const response = await fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+  if (response.status === 404) {
+    const problem = (await response.json().catch(() => ({}))) as { recordStartsAt?: string | null };
+    throw new BeforeRecordError(problem.recordStartsAt ?? null);
+  }
+  if (response.status === 401) throw new UnauthorizedError(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return (await response.json()) as PastSituation;
+}
+
+export function fetchPastEvents(after: number, until: Date): Promise<PastEvents> {
+  return getJson<PastEvents>(`/api/situation/events?after=${after}&until=${encodeURIComponent(until.toISOString())}`);
+}
+// ── end of the situation in the past ──

@@ -3,6 +3,7 @@
 // Web Audio (no audio file to load or cache). The sound can be muted; the choice is kept in localStorage, per browser.
 import { lang, onLangChange } from '../core/i18n';
 import type { AppliedEvent, Situation } from '../core/live/situation';
+import { shownMoment } from '../core/live/shownMoment';
 import type { AlertState } from '../core/live/situationMessages';
 import { subscriptions, type Mounted } from '../core/mounted';
 import { t } from './messages';
@@ -116,7 +117,8 @@ export function mountAlertSound(button: HTMLButtonElement, situation: Situation,
   subs.add(onLangChange(paint));
   subs.add(
     situation.onChange((change) => {
-      if (!muted && change.kind === 'events' && soundsFor(change.applied)) tone.play();
+      // The past played forward is not news: it never sounds.
+      if (!muted && change.kind === 'events' && shownMoment() === null && soundsFor(change.applied)) tone.play();
     }),
   );
   paint();

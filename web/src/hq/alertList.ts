@@ -56,7 +56,8 @@ export interface AlertList extends Mounted {
   /** Draws again, e.g. once district names are known. */
   refresh(): void;
   /** Role from /api/me: only `hq` may raise, acknowledge and clear; everyone else sees the list read-only. */
-  setRole(role: string): void;
+  /** null: no actions (signed out, or the past shown). */
+  setRole(role: string | null): void;
 }
 
 interface Clearing {

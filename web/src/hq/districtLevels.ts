@@ -44,7 +44,8 @@ export interface DistrictLevelsOptions {
 
 export interface DistrictLevels extends Mounted {
   /** Role from /api/me: only `hq` may issue and lift; everyone else sees the list read-only. */
-  setRole(role: string): void;
+  /** null: no actions (signed out, or the past shown). */
+  setRole(role: string | null): void;
   /** Whether this account may issue and lift levels, and the situation is known (the form needs the current level). */
   canIssue(): boolean;
   /** Opens the district's form in the list (from the map's details panel), shows it and moves focus into it. */

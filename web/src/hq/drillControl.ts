@@ -26,7 +26,8 @@ export interface DrillControlOptions {
 
 export interface DrillControl extends Mounted {
   /** Role from /api/me: only `hq` may start and end a drill. */
-  setRole(role: string): void;
+  /** null: no actions (signed out, or the past shown). */
+  setRole(role: string | null): void;
 }
 
 interface Step {

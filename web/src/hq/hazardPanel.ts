@@ -189,7 +189,12 @@ export function mountHazardPanel(
   subs.add(
     situation.onChange((change) => {
       if (change.kind === 'snapshot') {
-        void reload();
+        // A past situation carries its hazards; the live one is read again.
+        if (situation.hazards) {
+          statuses = situation.hazards;
+          failed = false;
+          paint();
+        } else void reload();
         return;
       }
       if (!concerns(change, ['hazards_changed'])) return;

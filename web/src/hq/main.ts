@@ -4,8 +4,9 @@
 import 'ol/ol.css';
 import '../styles/common.css';
 import '../styles/hq.css';
+import '../styles/timeTravel.css';
 import type Feature from 'ol/Feature';
-import { fetchConfig, fetchMe, townBbox, UnauthorizedError } from '../core/api';
+import { fetchConfig, fetchMe, townBbox, UnauthorizedError, type SignedInUser } from '../core/api';
 import { showDemoBanner } from '../core/demoBanner';
 import { mountDrillBanner } from '../core/drillBanner';
 import { byId } from '../core/dom';
@@ -18,6 +19,7 @@ import { applyStationStates } from '../core/layers/stations';
 import type { MapLayerId } from '../core/layers/symbols';
 import { mountLiveIndicator } from '../core/live/liveIndicator';
 import { concerns, Situation, situationKinds, stationKinds } from '../core/live/situation';
+import { shownMoment } from '../core/live/shownMoment';
 import { followSituation } from '../core/live/situationStream';
 import { createMap, fitTo } from '../core/map/createMap';
 import { addToMap, createDataLayer, markReadyWhenRendered, type DataLayer } from '../core/map/dataLayer';
@@ -41,6 +43,7 @@ import { setDetailActionsRole, setReportDirectory } from './detailActions';
 import { mountTriageQueue } from './triageQueue';
 import { mountShelterList, type ShelterList } from './shelterList';
 import { mountSituationReport } from './situationReport';
+import { mountTimeTravel } from './timeTravel';
 
 applyStaticText(document);
 mountLanguageSwitch(byId('language-switch'));
@@ -57,8 +60,8 @@ mountAlertSound(byId<HTMLButtonElement>('alert-sound'), situation);
 const drillControl = mountDrillControl(byId('drill-control'), situation);
 const recommendations = mountRecommendations(byId('recommendations'), situation, names);
 const officialWarnings = mountOfficialWarnings(byId('official-warnings'), situation);
-// The situation report (PDF) of the live picture; the moment shown becomes the report's when HQ views the past.
-mountSituationReport(byId('situation-report'), () => null);
+// The situation report (PDF) of the moment shown: now, or the past HQ is looking at.
+mountSituationReport(byId('situation-report'), () => shownMoment()?.toISOString() ?? null);
 let details: DetailsPanel | null = null;
 const gauges = mountGaugeOverview(
   byId('station-list'),
@@ -76,9 +79,15 @@ gauges.loaded.then(
   () => undefined, // the panel says it could not load
 );
 const hazardPanel = mountHazardPanel(byId('hazard-panel'), situation, { stationName: (id) => names.station(id) });
-followSituation('/hubs/situation', {
-  snapshot: (snapshot) => situation.load(snapshot),
-  events: (events) => situation.apply(events),
+// The time bar: while it shows the past the live stream is ignored, and back at live it starts from a fresh snapshot.
+const timeTravel = mountTimeTravel(byId('time-bar'), byId('past-banner'), situation);
+const live = followSituation('/hubs/situation', {
+  snapshot: (snapshot) => {
+    if (!shownMoment()) situation.load(snapshot);
+  },
+  events: (events) => {
+    if (!shownMoment()) situation.apply(events);
+  },
   status: mountLiveIndicator(byId('live-status')).show,
   signedIn: () => fetchMe().then(
     () => true,
@@ -87,18 +96,25 @@ followSituation('/hubs/situation', {
   unauthorized: () => location.assign('/login?returnUrl=/'),
 });
 
+// Only HQ gets the forms: the alerts' actions and the report and shelter forms in the details panel; nobody acts on
+// the past, so while it is shown every view is read-only.
+let user: SignedInUser | null = null;
+const roleViews: Array<{ setRole(role: string | null): void }> = [alertList, drillControl, recommendations, officialWarnings, hazardPanel];
+const applyRole = () => {
+  const role = shownMoment() ? null : (user?.role ?? null);
+  setDetailActionsRole(role, user?.userName ?? null);
+  roleViews.forEach((view) => view.setRole(role));
+};
+timeTravel.onChange((moment) => {
+  if (!moment) live.resync();
+  applyRole();
+});
+
 const signedIn = showSignedInUser();
-// Only HQ gets the forms: the alerts' actions and the report and shelter forms in the details panel.
 signedIn.then(
-  (user) => {
-    setDetailActionsRole(user?.role ?? null, user?.userName ?? null);
-    if (user) {
-      alertList.setRole(user.role);
-      drillControl.setRole(user.role);
-      recommendations.setRole(user.role);
-      officialWarnings.setRole(user.role);
-    }
-    hazardPanel.setRole(user?.role ?? null);
+  (signedInUser) => {
+    user = signedInUser ?? null;
+    applyRole();
   },
   () => undefined, // without a profile everything stays read-only
 );
@@ -208,10 +224,10 @@ async function start(): Promise<void> {
           if (feature) panel.show(feature, 'districts', true);
         },
       });
+      roleViews.push(districtList);
       signedIn.then(
-        (user) => {
-          if (!user) return;
-          districtList?.setRole(user.role);
+        () => {
+          applyRole();
           panel.refresh(); // a district's details may be open without its button
         },
         () => undefined, // without a profile the list stays read-only

@@ -572,6 +572,23 @@ const ja = {
   'report.a3': 'A3',
   'report.open': '状況報告 (PDF)',
   'report.note': '表示中の時点の地図と一覧（地区の警戒レベル、避難所、観測所、警報、現地報告、決定の経過）を本部会議資料として出力します。',
+
+  'past.barLabel': '表示する時点',
+  'past.slider': '時点（過去48時間）',
+  'past.field': '日時（日本時間）',
+  'past.go': 'この時点を表示',
+  'past.play': '▶ 再生',
+  'past.pause': '⏸ 一時停止',
+  'past.speed': '速さ',
+  'past.live': 'ライブ',
+  'past.backToLive': 'ライブに戻る',
+  'past.banner': '⏪ 過去の状況を表示中：{time}（日本時間）',
+  'past.noActions': 'ライブに戻ると操作できます。',
+  'past.beforeRecord': '記録は {time} からです。それ以降の時点を選んでください。',
+  'past.noRecord': 'まだ記録がありません。',
+  'past.invalid': '日時を「年-月-日 時:分」で入力してください。',
+  'past.future': '未来の時点は表示できません。',
+  'past.failed': '過去の状況を読み込めませんでした。もう一度お試しください。',
 } as const;
 
 type HqKey = keyof typeof ja;
@@ -1144,6 +1161,23 @@ const en: Record<HqKey, string> = {
   'report.a3': 'A3',
   'report.open': 'Situation report (PDF)',
   'report.note': 'The map and tables of the moment shown (district levels, shelters, gauges, warnings, field reports, timeline of decisions) for the HQ meeting.',
+
+  'past.barLabel': 'Moment shown',
+  'past.slider': 'Moment (last 48 hours)',
+  'past.field': 'Date and time (JST)',
+  'past.go': 'Show this moment',
+  'past.play': '▶ Play',
+  'past.pause': '⏸ Pause',
+  'past.speed': 'Speed',
+  'past.live': 'Live',
+  'past.backToLive': 'Back to live',
+  'past.banner': '⏪ Showing the past: {time} (JST)',
+  'past.noActions': 'Actions are available again when you return to live.',
+  'past.beforeRecord': 'The record begins at {time}. Choose a moment from then on.',
+  'past.noRecord': 'There is no record yet.',
+  'past.invalid': 'Enter the date and time as year-month-day hour:minute.',
+  'past.future': 'A moment in the future cannot be shown.',
+  'past.failed': 'The past situation could not be loaded. Try again.',
 };
 
 export type MessageKey = CoreKey | HqKey;

@@ -123,7 +123,8 @@ export interface OfficialWarningsOptions {
 
 export interface OfficialWarningsPanel extends Mounted {
   /** Role from /api/me: only `hq` may upload, record and end. */
-  setRole(role: string): void;
+  /** null: no actions (signed out, or the past shown). */
+  setRole(role: string | null): void;
 }
 
 interface Upload {

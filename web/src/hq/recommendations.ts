@@ -85,7 +85,8 @@ export interface RecommendationsOptions {
 
 export interface Recommendations extends Mounted {
   /** Role from /api/me: only `hq` may issue and dismiss. */
-  setRole(role: string): void;
+  /** null: no actions (signed out, or the past shown). */
+  setRole(role: string | null): void;
   /** Draws again, e.g. once district names are known. */
   refresh(): void;
 }

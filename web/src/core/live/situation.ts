@@ -83,7 +83,8 @@ export class Situation {
     return () => this.listeners.delete(listener);
   }
 
-  load(snapshot: SituationSnapshot): void {
+  /** `hazards`: as they were at the snapshot's moment (a past situation carries them; the live snapshot does not). */
+  load(snapshot: SituationSnapshot, hazards: HazardStatus[] | null = null): void {
     this.shelters.clear();
     this.districts.clear();
     this.stations.clear();
@@ -91,8 +92,8 @@ export class Situation {
     this.alerts.clear();
     this.officialWarnings.clear();
     this.recommendations.clear();
-    // A snapshot does not carry the hazards: views that show them load them again.
-    this.hazards = null;
+    // A live snapshot does not carry the hazards: views that show them load them again.
+    this.hazards = hazards;
     snapshot.shelters.forEach((s) => this.shelters.set(s.shelterId, s));
     snapshot.districts.forEach((d) => this.districts.set(d.districtId, d));
     snapshot.stations.forEach((s) => this.stations.set(s.stationId, s));

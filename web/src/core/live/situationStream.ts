@@ -28,6 +28,8 @@ export interface SituationStreamHandlers {
 
 export interface SituationStream {
   status(): LiveStatus;
+  /** Starts again from a fresh snapshot (the page showed something else meanwhile, e.g. the past). */
+  resync(): void;
   stop(): Promise<void>;
 }
 
@@ -227,6 +229,7 @@ export function followSituation(hubUrl: string, handlers: SituationStreamHandler
 
   const stream: SituationStream = {
     status: () => status,
+    resync,
     stop: async () => {
       stopped = true;
       window.removeEventListener('online', onOnline);
