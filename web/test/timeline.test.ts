@@ -17,14 +17,16 @@ const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000);
 
 describe('the slider', () => {
   it.each([
-    ['no record yet: the last 48 hours', null, hoursAgo(48), 48 * 60],
-    ['a record older than 48 hours: the last 48 hours', hoursAgo(500), hoursAgo(48), 48 * 60],
-    ['a record of 3 hours: from its start', hoursAgo(3), hoursAgo(3), 180],
-    ['a record of 90 seconds: two steps', new Date(now.getTime() - 90_000), new Date(now.getTime() - 90_000), 2],
-  ])('%s', (_, startsAt, start, steps) => {
+    ['no record yet: the last 48 hours by the minute', null, hoursAgo(48), 48 * 60, 60_000],
+    ['a record older than 48 hours: the last 48 hours', hoursAgo(500), hoursAgo(48), 48 * 60, 60_000],
+    ['a record of 9 hours: by the minute', hoursAgo(9), hoursAgo(9), 9 * 60, 60_000],
+    ['a record of 7 hours: by 10 seconds', hoursAgo(7), hoursAgo(7), 7 * 360, 10_000],
+    ['a record of 90 seconds: by the second', new Date(now.getTime() - 90_000), new Date(now.getTime() - 90_000), 90, 1_000],
+  ])('%s', (_, startsAt, start, steps, stepMs) => {
     const range = sliderRange(now, startsAt);
     expect(range.start).toEqual(start);
     expect(range.end).toEqual(now);
+    expect(range.stepMs).toBe(stepMs);
     expect(range.steps).toBe(steps);
   });
 

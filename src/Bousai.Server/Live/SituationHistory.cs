@@ -99,7 +99,9 @@ public sealed class SituationHistory(NpgsqlDataSource db)
     {
         await using var command = db.CreateCommand(
             """
-            SELECT (SELECT min(occurred_at) FROM situation_checkpoints),
+            -- The start rounded up to the millisecond: browsers hold moments to the millisecond, and the start itself
+            -- must open.
+            SELECT (SELECT date_trunc('milliseconds', min(occurred_at) + interval '999 microseconds') FROM situation_checkpoints),
                    (SELECT occurred_at FROM situation_events ORDER BY seq DESC LIMIT 1)
             """);
         await using var reader = await command.ExecuteReaderAsync(ct);

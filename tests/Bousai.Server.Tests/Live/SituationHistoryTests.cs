@@ -79,6 +79,9 @@ public sealed class SituationHistoryTests : IAsyncLifetime
 
         Assert.True(quiet >= _samples.Count / 2, $"only {quiet} of {_samples.Count} samples were quiet enough to find by their moment");
         Assert.Null(await History.PastAsync(record.StartsAt!.Value.AddSeconds(-1), CancellationToken.None));
+        // The start itself opens, as a browser gives it back (to the millisecond).
+        Assert.Equal(0, record.StartsAt.Value.Ticks % TimeSpan.TicksPerMillisecond);
+        Assert.NotNull(await History.PastAsync(record.StartsAt.Value, CancellationToken.None));
     }
 
     [Fact]

@@ -15,7 +15,7 @@ import {
   type SituationRecord,
 } from '../core/api';
 import { onLangChange } from '../core/i18n';
-import { hhmm } from '../core/japanTime';
+import { hhmm, hhmmss } from '../core/japanTime';
 import type { Situation } from '../core/live/situation';
 import { showMoment, shownMoment } from '../core/live/shownMoment';
 import { subscriptions, type Mounted } from '../core/mounted';
@@ -215,7 +215,7 @@ export function mountTimeTravel(
   };
 
   const positionText = (range: ReturnType<typeof sliderRange>, position: number) =>
-    isLivePosition(range, position) ? t('past.live') : hhmm(momentAt(range, position), sources.now());
+    isLivePosition(range, position) ? t('past.live') : momentText(momentAt(range, position), range.stepMs);
 
   const submit = (event: Event) => {
     event.preventDefault();
@@ -235,6 +235,9 @@ export function mountTimeTravel(
       paint();
     }
   };
+
+  /** A moment as the bar says it: to the second where the slider moves by seconds. */
+  const momentText = (moment: Date, stepMs: number) => (stepMs < 60_000 ? `${hhmm(moment, sources.now())}:${hhmmss(moment).slice(-2)}` : hhmm(moment, sources.now()));
 
   const paint = () => {
     const now = sources.now();
@@ -299,7 +302,7 @@ export function mountTimeTravel(
     document.body.classList.toggle('showing-past', moment !== null);
     if (moment) {
       render(
-        html`<strong class="past-title">${t('past.banner', { time: hhmm(moment, now) })}</strong>
+        html`<strong class="past-title">${t('past.banner', { time: momentText(moment, range.stepMs) })}</strong>
           <span class="past-note">${t('past.noActions')}</span>
           <button type="button" class="past-live" @click=${goLive}>${t('past.backToLive')}</button>`,
         banner,

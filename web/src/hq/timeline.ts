@@ -4,8 +4,11 @@
 /** How far back the slider reaches from now; the date-time field reaches the whole record. */
 export const sliderHours = 48;
 
-/** One step of the slider. */
-export const sliderStepMinutes = 1;
+/** The slider's steps, finest first: a short record gets seconds, a long one a minute a step. */
+export const sliderSteps = [1_000, 10_000, 60_000] as const;
+
+/** Most positions on the slider (48 hours of minutes). */
+export const sliderMaxPositions = sliderHours * 60;
 
 /** Play speeds: the past moves this many seconds per second. */
 export const playSpeeds = [1, 10, 60, 600] as const;
@@ -22,8 +25,9 @@ export interface SliderRange {
   start: Date;
   /** Now. */
   end: Date;
-  /** Slider positions from start (0) to end (`steps`), one a minute. */
+  /** Slider positions from start (0) to end (`steps`), `stepMs` apart. */
   steps: number;
+  stepMs: number;
 }
 
 /** The slider's reach now: the last 48 hours, never before the record begins. */
@@ -31,19 +35,20 @@ export function sliderRange(now: Date, recordStartsAt: Date | null): SliderRange
   const back = new Date(now.getTime() - sliderHours * 60 * minute);
   const start = recordStartsAt && recordStartsAt > back ? recordStartsAt : back;
   const span = Math.max(0, now.getTime() - start.getTime());
-  return { start, end: now, steps: Math.ceil(span / (sliderStepMinutes * minute)) };
+  const stepMs = sliderSteps.find((step) => span / step <= sliderMaxPositions) ?? sliderSteps[sliderSteps.length - 1];
+  return { start, end: now, steps: Math.ceil(span / stepMs), stepMs };
 }
 
 /** The slider position of a moment (clamped to the range). */
 export function sliderPosition(range: SliderRange, moment: Date): number {
-  const position = Math.round((moment.getTime() - range.start.getTime()) / (sliderStepMinutes * minute));
+  const position = Math.round((moment.getTime() - range.start.getTime()) / range.stepMs);
   return Math.min(range.steps, Math.max(0, position));
 }
 
 /** The moment at a slider position; the last position is now (live). */
 export function momentAt(range: SliderRange, position: number): Date {
   if (position >= range.steps) return range.end;
-  return new Date(range.start.getTime() + Math.max(0, position) * sliderStepMinutes * minute);
+  return new Date(range.start.getTime() + Math.max(0, position) * range.stepMs);
 }
 
 /** Whether a slider position means live: the end of the bar. */
