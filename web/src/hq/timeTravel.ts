@@ -302,7 +302,7 @@ export function mountTimeTravel(
     document.body.classList.toggle('showing-past', moment !== null);
     if (moment) {
       render(
-        html`<strong class="past-title">${t('past.banner', { time: momentText(moment, range.stepMs) })}</strong>
+        html`<span class="past-badge">${t('past.badge')}</span><strong class="past-title">${t('past.banner', { time: momentText(moment, range.stepMs) })}</strong>
           <span class="past-note">${t('past.noActions')}</span>
           <button type="button" class="past-live" @click=${goLive}>${t('past.backToLive')}</button>`,
         banner,
