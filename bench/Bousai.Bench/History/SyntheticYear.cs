@@ -105,7 +105,8 @@ public sealed class SyntheticYear(string fixtures, IReadOnlyList<string> station
         state["observedAt"] = Time(at);
         state["heardAt"] = Time(at.AddSeconds(3));
         state["staleAfter"] = Time(at.AddMinutes(30));
-        state["stage"] = metres > 3.5 ? "danger" : metres > 2.5 ? "warning" : "normal";
+        // The stages of domain.md: 氾濫危険 (警戒レベル4相当), 氾濫注意 (2相当), below them normal.
+        state["stage"] = metres > 3.5 ? "danger" : metres > 2.5 ? "caution" : "normal";
         state["alertLevelEquivalent"] = metres > 3.5 ? 4 : metres > 2.5 ? 2 : null;
         return Event(at, e);
     }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Bousai.Server.Geodata;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -23,7 +25,7 @@ public sealed class SituationCheckpointer(NpgsqlDataSource db, IOptions<LiveOpti
             {
                 await WriteDueAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidDataException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is NpgsqlException or InvalidDataException or InvalidOperationException or JsonException && !stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Could not write a situation checkpoint; trying again in {Interval}", options.Value.CheckpointInterval);
             }
@@ -57,7 +59,7 @@ public sealed class SituationCheckpointer(NpgsqlDataSource db, IOptions<LiveOpti
     {
         var every = options.Value.CheckpointEvery;
         var newest = await SituationCheckpoints.ReadAsync(connection, "ORDER BY seq DESC LIMIT 1", [], ct);
-        if (newest is null || newest.GeodataRevision != await GeodataRevisionAsync(connection, ct))
+        if (newest is null || newest.GeodataRevision != await GeodataRevision.ReadAsync(connection, null, ct))
         {
             var (parts, revision) = await SituationCheckpoints.ReadLiveAsync(db, time.GetUtcNow(), ct);
             if (newest is not null && parts.Seq == newest.Seq)
@@ -91,11 +93,5 @@ public sealed class SituationCheckpointer(NpgsqlDataSource db, IOptions<LiveOpti
 
         if (written > 0) logger.LogInformation("Wrote {Count} situation checkpoints up to event {Seq}", written, situation.Seq);
         return written;
-    }
-
-    private static async Task<long> GeodataRevisionAsync(NpgsqlConnection connection, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand("SELECT coalesce(sum(revision), 0)::bigint FROM layer_revisions", connection);
-        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 }

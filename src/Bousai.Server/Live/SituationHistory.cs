@@ -3,6 +3,7 @@ using System.Text.Json;
 using Bousai.Server.Alerts;
 using Bousai.Server.Drills;
 using Bousai.Server.Evacuation;
+using Bousai.Server.Geodata;
 using Bousai.Server.OfficialWarnings;
 using Bousai.Server.Reports;
 using Bousai.Server.Sensors;
@@ -129,11 +130,7 @@ public static class SituationCheckpoints
             seq = (long)(await position.ExecuteScalarAsync(ct))!;
         }
 
-        long revision;
-        await using (var geodata = new NpgsqlCommand("SELECT coalesce(sum(revision), 0)::bigint FROM layer_revisions", connection, transaction))
-        {
-            revision = (long)(await geodata.ExecuteScalarAsync(ct))!;
-        }
+        var revision = await GeodataRevision.ReadAsync(connection, transaction, ct);
 
         var shelters = await ShelterStore.ReadAllAsync(connection, transaction, ct);
         var (districtIds, levels) = await DistrictEvacuationStore.ReadRecordAsync(connection, transaction, ct);

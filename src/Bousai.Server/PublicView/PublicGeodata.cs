@@ -27,12 +27,6 @@ public sealed record PublicGeodata(long Revision, IReadOnlyList<PublicDistrict> 
 
     public PublicDistrict? District(string id) => Districts.FirstOrDefault(d => d.Id == id);
 
-    public static async Task<long> RevisionAsync(NpgsqlDataSource db, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("SELECT coalesce(sum(revision), 0)::bigint FROM layer_revisions");
-        return (long)(await command.ExecuteScalarAsync(ct))!;
-    }
-
     public static async Task<PublicGeodata> LoadAsync(NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);

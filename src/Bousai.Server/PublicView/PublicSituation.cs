@@ -1,3 +1,4 @@
+using Bousai.Server.Geodata;
 using Bousai.Server.Live;
 using Bousai.Server.Web;
 using Microsoft.Extensions.Options;
@@ -97,7 +98,7 @@ public sealed class PublicSituation(
         {
             try
             {
-                if (await PublicGeodata.RevisionAsync(db, ct) == _geodata.Revision || Current is not { } current) continue;
+                if (await GeodataRevision.ReadAsync(db, ct) == _geodata.Revision || Current is not { } current) continue;
                 _geodata = await PublicGeodata.LoadAsync(db, ct);
                 // The shelters' states come with the snapshot: an import that adds shelters needs a new one, for the hub's clients too.
                 snapshots.ForgetShared();

@@ -1,3 +1,4 @@
+using Bousai.Server.Geodata;
 using NetTopologySuite.Geometries;
 using Npgsql;
 
@@ -43,11 +44,7 @@ public sealed record MapGeodata(long Revision, string TownJa, string? TownEn, IR
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        long revision;
-        await using (var command = new NpgsqlCommand("SELECT coalesce(sum(revision), 0)::bigint FROM layer_revisions", connection, transaction))
-        {
-            revision = (long)(await command.ExecuteScalarAsync(ct))!;
-        }
+        var revision = await GeodataRevision.ReadAsync(connection, transaction, ct);
 
         var boundary = new List<Geometry>();
         string townJa = "高畠町";

@@ -1,6 +1,7 @@
 using Bousai.Domain.Reports;
 using Bousai.Domain.Rivers;
 using Bousai.Domain.Shelters;
+using Bousai.Server.Geodata;
 using Bousai.Server.Live;
 using Bousai.Server.PublicView;
 using Bousai.Server.Web;
@@ -32,7 +33,7 @@ public sealed class SituationReports(
     /// <summary>The geodata, read again when an import has moved a layer's revision.</summary>
     public async Task<MapGeodata> GeodataAsync(CancellationToken ct)
     {
-        var revision = await PublicGeodata.RevisionAsync(db, ct);
+        var revision = await GeodataRevision.ReadAsync(db, ct);
         Task<MapGeodata> load;
         lock (_gate)
         {

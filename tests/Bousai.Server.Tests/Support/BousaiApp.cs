@@ -124,7 +124,7 @@ public sealed class BousaiApp : WebApplicationFactory<Program>, IAsyncLifetime
         }
 
         // Ready when the public view (and the shared public snapshot residents start from) has the imported geodata.
-        var revision = await Bousai.Server.PublicView.PublicGeodata.RevisionAsync(Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), CancellationToken.None);
+        var revision = await Bousai.Server.Geodata.GeodataRevision.ReadAsync(Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), CancellationToken.None);
         await Eventually.TrueAsync(() => Task.FromResult(
                 Services.GetRequiredService<Bousai.Server.PublicView.PublicSituation>().Current?.Picture.Geodata.Revision == revision),
             "the public view to take in the imported geodata");
