@@ -457,7 +457,7 @@ public sealed class SituationMap(SKTypeface typeface)
             var town = scene.Geodata.TownJa;
             var title = scene.ForPublic ? $"{town} 避難情報の地図（公開版）" : $"{town} 状況図 Situation map";
             Text(title, 12, 27, 18, SKColors.White, bold: true);
-            var moment = $"{SituationTime.Jst(scene.Moment)} 現在 / as of";
+            var moment = $"{SituationTime.Jst(scene.Moment)} 現在";
             Text(moment, width - 12, 26, 14, SKColors.White, SKTextAlign.Right, bold: true);
         }
 

@@ -104,7 +104,7 @@ public static class SituationReportPdf
         g.DrawString($"{content.Town}　災害対策本部会議資料 / Situation report", new XFont(ReportFonts.PdfFamily, 13), new XSolidBrush(Ink),
             new XPoint(afterTitle, Margin + 19));
         var line = new XFont(ReportFonts.PdfFamily, 11);
-        g.DrawString($"{SituationTime.Jst(content.Moment)} 現在の状況（as of）　作成 {SituationTime.Jst(content.MadeAt)}（made at）", line,
+        g.DrawString($"{SituationTime.Jst(content.Moment)} 現在の状況　作成 {SituationTime.Jst(content.MadeAt)}", line,
             new XSolidBrush(Ink), new XPoint(Margin, Margin + 42));
 
         // Marks on the right of the title, in words (never colour alone).
