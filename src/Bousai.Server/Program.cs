@@ -97,6 +97,7 @@ app.MapSituationReportApi();
 app.MapNotificationApi();
 app.MapSituationHistoryApi();
 app.MapOgcApi();
+app.MapVectorTiles();
 app.MapLiveHubs();
 app.MapClientPages(app.Environment);
 

@@ -1,6 +1,7 @@
 using Bousai.Domain.Reports;
 using Bousai.Server.Drills;
 using Bousai.Server.Geodata;
+using Bousai.Server.Shelters;
 using Bousai.Server.Store;
 
 namespace Bousai.Server.OgcApi;
@@ -89,14 +90,15 @@ public static class OgcCollections
             ]),
         new("shelters", "避難所 / Shelters", "Designated shelters and emergency sites with whether they are open, the head count and the crowding band.",
             OgcAudience.Public, "Point",
-            """
+            $"""
             SELECT s.id AS id, s.id AS ord, s.geom AS geom,
                    jsonb_build_object('name_ja', s.name_ja, 'name_en', s.name_en, 'address', s.address, 'kind', s.kind,
                        'is_evacuation_shelter', s.is_evacuation_shelter, 'is_emergency_site', s.is_emergency_site,
                        'hazards', to_jsonb(s.hazards), 'accessible', s.accessible, 'capacity', s.capacity,
                        'capacity_assumed', s.capacity_assumed, 'illustrative', s.illustrative,
                        'open', coalesce(ss.status = 'open', false), 'occupancy', CASE WHEN ss.status = 'open' THEN ss.occupancy END,
-                       'declared_full', coalesce(ss.declared_full, false), 'updated_at', ss.updated_at) AS properties,
+                       'declared_full', coalesce(ss.declared_full, false), 'updated_at', ss.updated_at,
+                       'crowding', {ShelterCrowdingSql.Band("ss.status = 'open'", "ss.occupancy", "s.capacity", "ss.declared_full")}) AS properties,
                    ss.updated_at AS at
             FROM shelters s LEFT JOIN shelter_status ss ON ss.shelter_id = s.id
             """,

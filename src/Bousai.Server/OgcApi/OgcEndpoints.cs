@@ -33,6 +33,7 @@ public static class OgcEndpoints
     {
         services.AddSingleton<OgcVersions>();
         services.AddSingleton<OgcExtents>();
+        services.AddSingleton<BuiltTiles>();
         // The API definition of the OGC conformance class oas30: OpenAPI 3.0, these endpoints only.
         services.AddOpenApi(DocumentName, options =>
         {

@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Bousai.Domain.Shelters;
-using Bousai.Server.Store;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -52,7 +50,7 @@ public static class OgcFeatureStore
         var matched = reader.GetInt64(0);
         await reader.NextResultAsync(ct);
         var features = new List<OgcFeature>();
-        while (await reader.ReadAsync(ct)) features.Add(Feature(collection, reader));
+        while (await reader.ReadAsync(ct)) features.Add(Feature(reader));
         return new OgcPage(matched, features);
     }
 
@@ -61,7 +59,7 @@ public static class OgcFeatureStore
         await using var command = db.CreateCommand($"SELECT f.id, ST_AsGeoJSON(f.geom, 7), f.properties::text FROM ({collection.Source}) f WHERE f.id = $1");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = featureId });
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? Feature(collection, reader) : null;
+        return await reader.ReadAsync(ct) ? Feature(reader) : null;
     }
 
     public static async Task<OgcExtent> ExtentAsync(NpgsqlDataSource db, OgcCollection collection, CancellationToken ct)
@@ -86,21 +84,9 @@ public static class OgcFeatureStore
             parameters.Add(new NpgsqlParameter { Value = (object?)value?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
     }
 
-    private static OgcFeature Feature(OgcCollection collection, NpgsqlDataReader reader)
+    private static OgcFeature Feature(NpgsqlDataReader reader)
     {
         var properties = JsonNode.Parse(reader.GetString(2))!.AsObject();
-        if (collection.Id == "shelters") AddCrowding(properties);
         return new OgcFeature(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), properties);
-    }
-
-    /// <summary>The crowding band by the domain's rule (ShelterCrowding), from the status the query read.</summary>
-    private static void AddCrowding(JsonObject properties)
-    {
-        var band = ShelterCrowding.Band(
-            properties["open"]?.GetValue<bool>() ?? false,
-            properties["occupancy"]?.GetValue<int>() ?? 0,
-            properties["capacity"]?.GetValue<int>(),
-            properties["declared_full"]?.GetValue<bool>() ?? false);
-        properties["crowding"] = DbEnum.Name(band);
     }
 }

@@ -129,7 +129,7 @@ public sealed class OgcApiTests : IAsyncLifetime
         using var hq = await _app.SignedInClientAsync("hq");
         Assert.Equal(HttpStatusCode.OK, (await hq.PutAsJsonAsync("/api/shelters/takahata-shelter-09/status", new { open = true, occupancy = 12 })).StatusCode);
         var opened = DateTimeOffset.UtcNow;
-        var (lon, lat) = await PointAsync("SELECT ST_X(geom), ST_Y(geom) FROM shelters WHERE id = 'takahata-shelter-09'");
+        var (lon, lat) = await _app.Database.PointAsync("SELECT ST_X(geom), ST_Y(geom) FROM shelters WHERE id = 'takahata-shelter-09'");
 
         using var client = _app.Client();
         var box = FormattableString.Invariant($"{lon - 0.0005},{lat - 0.0005},{lon + 0.0005},{lat + 0.0005}");
@@ -306,15 +306,6 @@ public sealed class OgcApiTests : IAsyncLifetime
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
         Assert.True(process.ExitCode == 0, $"ogrinfo {string.Join(' ', arguments)} failed: {await error}");
         return await output;
-    }
-
-    private async Task<(double Lon, double Lat)> PointAsync(string sql)
-    {
-        await using var command = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
-            .GetRequiredService<Npgsql.NpgsqlDataSource>(_app.Services).CreateCommand(sql);
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return (reader.GetDouble(0), reader.GetDouble(1));
     }
 
     private static async Task<JsonElement> JsonAsync(HttpClient client, string path)

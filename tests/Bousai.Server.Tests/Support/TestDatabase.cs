@@ -45,4 +45,15 @@ public sealed class TestDatabase : IAsyncLifetime
         var value = await command.ExecuteScalarAsync();
         return value is DBNull or null ? default! : (T)value;
     }
+
+    /// <summary>The first row's two numbers, e.g. a point's longitude and latitude (SELECT ST_X(geom), ST_Y(geom) …).</summary>
+    public async Task<(double Lon, double Lat)> PointAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), $"no row: {sql}");
+        return (reader.GetDouble(0), reader.GetDouble(1));
+    }
 }
