@@ -21,8 +21,8 @@ public static class VectorTiles
     /// <summary>Below this zoom a report layer is drawn as counts per cell, not report by report.</summary>
     public const int ClusterBelowZoom = 14;
 
-    /// <summary>Cells across a tile when clustered: 64 (a cell of 64 of the tile's 4,096 units, about 10 screen pixels).</summary>
-    public const int ClusterCells = 64;
+    /// <summary>Cells across a tile when clustered: 16 (a cell of 256 of the tile's 4,096 units, 32 px of a 512-px tile on screen).</summary>
+    public const int ClusterCells = 16;
 
     public const string MediaType = "application/vnd.mapbox-vector-tile";
 

@@ -1,5 +1,5 @@
 // The server's HTTP contract, in one place.
-import type { CrowdingBand, HazardStatus, ShelterState, SituationEvent, SituationSnapshot, StationState } from './live/situationMessages';
+import type { CrowdingBand, FieldReport, HazardStatus, ShelterState, SituationEvent, SituationSnapshot, StationState } from './live/situationMessages';
 import { untilShown } from './live/shownMoment';
 
 export interface MapConfig {
@@ -135,6 +135,11 @@ export interface ReportHistoryEntry {
 export interface FieldCrew {
   userName: string;
   displayName: string;
+}
+
+/** One report as staff see it (GET /api/reports/{id}). */
+export function fetchReport(reportId: number): Promise<FieldReport> {
+  return getJson<FieldReport>(`/api/reports/${reportId}`);
 }
 
 /** Oldest first. */

@@ -90,6 +90,7 @@ export const coreJa = {
   'reportGlyph.river_anomaly': '川',
   'reportGlyph.other': '他',
   reportClusterClosed: '対応済み',
+  reportCellCount: '{count}件',
   // ── end of field reports ──
   reportTitle: '現地報告 #{id} {category}',
 
@@ -249,6 +250,7 @@ export const coreEn: Record<CoreKey, string> = {
   'reportGlyph.river_anomaly': 'W',
   'reportGlyph.other': '?',
   reportClusterClosed: 'Closed',
+  reportCellCount: '{count}',
   // ── end of field reports ──
   reportTitle: 'Field report #{id}: {category}',
 

@@ -18,7 +18,9 @@ import { describeFeature, type FeatureActions } from './featureDetails';
 import { subscriptions, type Mounted } from '../core/mounted';
 import { unByKey } from 'ol/Observable';
 import { boundingExtent, getHeight, getWidth } from 'ol/extent';
-import { clusterMembers, reportOf, sourceFeatures } from '../core/layers/reports';
+import { clusterMembers, reportOf, sourceFeatures, reportFeature, type ReportsLayer } from '../core/layers/reports';
+import { tileCount, tileReport } from '../core/layers/reportTiles';
+import { fetchReport } from '../core/api';
 import { severityRank } from '../core/reportFacts';
 
 // What a click or hover picks when several features overlap: points first, then zones and lines, the district
@@ -204,8 +206,39 @@ export function mountDetailsPanel(
     show(worst, 'reports', false);
   };
 
+  // Many reports are drawn from tiles: a cell zooms in towards its reports, a report opens (from the situation, or
+  // read from the server when it is older than what the situation holds).
+  const reportsLayer = layers.find((l) => l.id === 'reports') as ReportsLayer | undefined;
+  const tileAt = (pixel: number[]): FeatureLike | null => {
+    if (!reportsLayer?.tiles || reportsLayer.mode() !== 'tiles') return null;
+    let hit: FeatureLike | null = null;
+    map.forEachFeatureAtPixel(pixel, (feature) => ((hit = feature), true), { layerFilter: (l) => l === reportsLayer.tiles, hitTolerance: 6 });
+    return hit;
+  };
+  const openTile = (hit: FeatureLike, coordinate: number[]) => {
+    if (tileCount(hit) !== null) {
+      const view = map.getView();
+      view.animate({ center: coordinate, zoom: Math.min((view.getZoom() ?? 12) + 2, 16), duration: 300 });
+      return;
+    }
+    const report = tileReport(hit);
+    if (!report || !reportsLayer) return;
+    const known = reportsLayer.feature(report.reportId);
+    if (known) show(known, 'reports', false);
+    else
+      fetchReport(report.reportId).then(
+        (full) => show(reportFeature(full), 'reports', false),
+        (error: unknown) => console.warn('the report could not be read', error),
+      );
+  };
+
   const clickKey = map.on('singleclick', (event) => {
     const picked = featureAt(event.pixel);
+    const tile = picked?.layerId === 'shelters' ? null : tileAt(event.pixel);
+    if (tile) {
+      openTile(tile, event.coordinate);
+      return;
+    }
     const members = picked?.layerId === 'reports' ? clusterMembers(picked.feature) : null;
     if (members) openCluster(members);
     else if (picked) show(picked.feature, picked.layerId, false);

@@ -23,8 +23,13 @@ export function mountLayerSwitcher(list: HTMLElement, layers: DataLayer[]): Moun
     const render = () => {
       name.textContent = t(`layer.${id}`);
       count.textContent =
-        state === 'loading' ? `(${t('loading')})` : state === 'failed' ? `(${t('loadFailed')})` : `(${state.count})`;
+        layer.get('reportsMode') === 'tiles'
+          ? `(${t('layerTiled')})`
+          : state === 'loading' ? `(${t('loading')})` : state === 'failed' ? `(${t('loadFailed')})` : `(${state.count})`;
     };
+    // Many field reports are drawn from tiles: the count of the features on the map would say nothing.
+    const modeKey = layer.on('change:reportsMode' as 'change', render);
+    subs.add(() => unByKey(modeKey));
     loaded.then(
       (features) => {
         state = { count: features.length };

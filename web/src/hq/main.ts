@@ -14,6 +14,7 @@ import { applyStaticText, localName, mountLanguageSwitch, onLangChange } from '.
 import { hqLayers } from '../core/layers';
 import { applyEvacuationLevels } from '../core/layers/districts';
 import { createReportsLayer } from '../core/layers/reports';
+import { staffReportTilesUrl } from '../core/layers/reportTiles';
 import { applyShelterStatuses } from '../core/layers/shelters';
 import { applyStationStates } from '../core/layers/stations';
 import type { MapLayerId } from '../core/layers/symbols';
@@ -130,10 +131,13 @@ async function start(): Promise<void> {
   });
   const bbox = townBbox(config.center);
   const geodata = hqLayers.map((definition) => createDataLayer(definition, bbox));
-  const reports = createReportsLayer();
+  const reports = createReportsLayer({ tilesUrl: staffReportTilesUrl });
   // The layer switcher lists them top of the map first: field reports just under the shelters.
   const layers: DataLayer[] = [geodata[0], reports, ...geodata.slice(1)];
   layers.forEach((dataLayer) => addToMap(map, dataLayer));
+  // Many reports are drawn from vector tiles instead of one feature each (core/layers/reportTiles.ts).
+  if (reports.tiles) map.addLayer(reports.tiles);
+  reports.layer.on('change:reportsMode' as 'change', () => (map.getTargetElement().dataset.reportsMode = reports.mode()));
   layers
     .find((l) => l.id === 'boundary')
     ?.loaded.then(

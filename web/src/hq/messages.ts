@@ -573,6 +573,7 @@ const ja = {
   'report.open': '状況報告 (PDF)',
   'report.note': '表示中の時点の地図と一覧（地区の警戒レベル、避難所、観測所、警報、現地報告、決定の経過）を本部会議資料として出力します。',
 
+  layerTiled: '多数のためタイル表示',
   'past.barLabel': '表示する時点',
   'past.slider': '時点（過去48時間）',
   'past.field': '日時（日本時間）',
@@ -1163,6 +1164,7 @@ const en: Record<HqKey, string> = {
   'report.open': 'Situation report (PDF)',
   'report.note': 'The map and tables of the moment shown (district levels, shelters, gauges, warnings, field reports, timeline of decisions) for the HQ meeting.',
 
+  layerTiled: 'many: drawn as tiles',
   'past.barLabel': 'Moment shown',
   'past.slider': 'Moment (last 48 hours)',
   'past.field': 'Date and time (JST)',

@@ -12,7 +12,9 @@ import VectorSource from 'ol/source/Vector';
 import { Circle, Fill, RegularShape, Stroke, Style, Text } from 'ol/style';
 import type ImageStyle from 'ol/style/Image';
 import type { FeatureLike } from 'ol/Feature';
+import type VectorTileLayer from 'ol/layer/VectorTile';
 import type { DataLayer } from '../map/dataLayer';
+import { createReportTileLayer, reportsMode, type ReportsMode } from './reportTiles';
 import type { FieldReport, FieldReportSeverity } from '../live/situationMessages';
 import { t } from '../i18n';
 import { clusterSummary, isClosed, reportTitle } from '../reportFacts';
@@ -139,16 +141,30 @@ function style(feature: FeatureLike): Style | Style[] {
 }
 
 export interface ReportsLayer extends DataLayer {
-  /** Brings the points in line with the reports the situation holds. */
+  /** Brings the points in line with the reports the situation holds (or, with many, reloads the tiles soon). */
   sync(reports: Iterable<FieldReport>): void;
   /** The feature of one report (never a cluster), when the situation holds it. */
   feature(reportId: number): Feature | undefined;
+  /** The same reports as vector tiles, shown instead of `layer`'s features when there are many (reportTiles.ts); null without. */
+  readonly tiles: VectorTileLayer | null;
+  mode(): ReportsMode;
+}
+
+/** With tiles, a change of the reports reloads them no more often than this. */
+const tileRefreshMs = 5_000;
+
+/** A report as a map feature (EPSG:3857), its id the report's. */
+export function reportFeature(report: FieldReport): Feature {
+  const feature = new Feature({ geometry: new Point(fromLonLat([report.longitude, report.latitude])), report });
+  feature.setId(report.reportId);
+  return feature;
 }
 
 /** Pixels within which reports are drawn as one cluster. */
 const clusterDistance = 36;
 
-export function createReportsLayer(): ReportsLayer {
+/** `tilesUrl`: the reports as vector tiles, for when there are many (the HQ map); without, always one feature each. */
+export function createReportsLayer(options: { tilesUrl?: string } = {}): ReportsLayer {
   const reports = new VectorSource<Feature>();
   const source = new Cluster<Feature>({
     source: reports,
@@ -158,28 +174,61 @@ export function createReportsLayer(): ReportsLayer {
   });
   const layer = new VectorLayer({ source, style, zIndex: 45, declutter: declutterGroup });
   layer.set('layerId', 'reports');
+  const tiles = options.tilesUrl ? createReportTileLayer(options.tilesUrl, (feature) => singleStyle(feature as unknown as FeatureLike)) : null;
+  // The layer switcher shows and hides `layer`; the tiles follow it while they are the ones drawn.
+  let mode: ReportsMode = 'features';
+  const showMode = () => tiles?.setVisible(mode === 'tiles' && layer.getVisible());
+  layer.on('change:visible', showMode);
+  let lastRefresh = 0;
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  const refreshTiles = () => {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => {
+      lastRefresh = Date.now();
+      tiles?.getSource()?.refresh();
+    }, Math.max(0, lastRefresh + tileRefreshMs - Date.now()));
+  };
   let firstSync: (features: Feature[]) => void = () => undefined;
   const loaded = new Promise<Feature[]>((resolve) => (firstSync = resolve));
+
+  // Every report's feature, whether the map draws it (features) or the tiles do: the triage queue and the details
+  // find a report here either way.
+  const byId = new globalThis.Map<number, Feature>();
 
   const sync = (next: Iterable<FieldReport>) => {
     const seen = new Set<number>();
     const added: Feature[] = [];
     for (const report of next) {
       seen.add(report.reportId);
-      const existing = reports.getFeatureById(report.reportId);
+      const existing = byId.get(report.reportId);
       if (existing) {
         if (existing.get('report') !== report) {
           existing.set('report', report);
           (existing.getGeometry() as Point).setCoordinates(fromLonLat([report.longitude, report.latitude]));
         }
       } else {
-        const feature = new Feature({ geometry: new Point(fromLonLat([report.longitude, report.latitude])), report });
-        feature.setId(report.reportId);
+        const feature = reportFeature(report);
+        byId.set(report.reportId, feature);
         added.push(feature);
       }
     }
-    reports.getFeatures().filter((f) => !seen.has(Number(f.getId()))).forEach((f) => reports.removeFeature(f));
-    if (added.length > 0) reports.addFeatures(added);
+    [...byId.keys()].filter((id) => !seen.has(id)).forEach((id) => byId.delete(id));
+
+    const before = mode;
+    mode = tiles ? reportsMode(byId.size, mode) : 'features';
+    if (mode !== before) {
+      layer.set('reportsMode', mode);
+      showMode();
+    }
+    if (mode === 'tiles') {
+      if (reports.getFeatures().length > 0) reports.clear();
+      if (before === 'tiles') refreshTiles();
+    } else if (before === 'tiles') {
+      reports.addFeatures([...byId.values()]);
+    } else {
+      reports.getFeatures().filter((f) => !byId.has(Number(f.getId()))).forEach((f) => reports.removeFeature(f));
+      if (added.length > 0) reports.addFeatures(added);
+    }
     firstSync(reports.getFeatures());
   };
 
@@ -188,7 +237,9 @@ export function createReportsLayer(): ReportsLayer {
     layer,
     loaded,
     sync,
-    feature: (reportId) => reports.getFeatureById(reportId) ?? undefined,
+    feature: (reportId) => byId.get(reportId),
+    tiles,
+    mode: () => mode,
   };
 }
 
