@@ -45,6 +45,37 @@ public static class OgcEndpoints
                 document.Servers = [];
                 return Task.CompletedTask;
             });
+            // The handlers read every query parameter as text to refuse bad ones with problem details; the definition says
+            // what each is (GDAL reads limit's maximum from it to choose its page size).
+            options.AddOperationTransformer((operation, _, _) =>
+            {
+                foreach (var parameter in operation.Parameters?.OfType<Microsoft.OpenApi.OpenApiParameter>() ?? [])
+                {
+                    parameter.Schema = parameter.Name switch
+                    {
+                        "limit" => new Microsoft.OpenApi.OpenApiSchema
+                        {
+                            Type = Microsoft.OpenApi.JsonSchemaType.Integer, Minimum = "1", Maximum = OgcQuery.MaxLimit.ToString(CultureInfo.InvariantCulture),
+                            Default = OgcQuery.DefaultLimit,
+                        },
+                        "offset" => new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.Integer, Minimum = "0", Default = 0 },
+                        "bbox" => new Microsoft.OpenApi.OpenApiSchema
+                        {
+                            Type = Microsoft.OpenApi.JsonSchemaType.Array, MinItems = 4, MaxItems = 6,
+                            Items = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.Number },
+                        },
+                        "f" => new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, Enum = ["json", "html"] },
+                        _ => parameter.Schema,
+                    };
+                    if (parameter.Name == "bbox")
+                    {
+                        parameter.Style = Microsoft.OpenApi.ParameterStyle.Form;
+                        parameter.Explode = false;
+                    }
+                }
+
+                return Task.CompletedTask;
+            });
         });
         return services;
     }

@@ -46,6 +46,11 @@ public sealed class OgcApiTests : IAsyncLifetime
         var itemParameters = api.GetProperty("paths").GetProperty("/ogc/collections/{collectionId}/items").GetProperty("get").GetProperty("parameters")
             .EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToArray();
         Assert.Superset(new HashSet<string?> { "bbox", "datetime", "limit", "offset", "f" }, itemParameters.ToHashSet());
+        var limit = api.GetProperty("paths").GetProperty("/ogc/collections/{collectionId}/items").GetProperty("get").GetProperty("parameters")
+            .EnumerateArray().Single(p => p.GetProperty("name").GetString() == "limit").GetProperty("schema");
+        Assert.Equal("integer", limit.GetProperty("type").GetString());
+        Assert.Equal(10_000, limit.GetProperty("maximum").GetInt32());
+        Assert.Equal(10, limit.GetProperty("default").GetInt32());
     }
 
     [Fact]
