@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using Bousai.Server.Accounts;
 using Bousai.Server.Geodata;
 using Bousai.Server.Live;
+using Bousai.Server.OgcApi;
 using Bousai.Server.Tests.Support;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -156,16 +157,25 @@ public sealed class PersonalDataCrawlTests(ITestOutputHelper output) : IAsyncLif
         var feed = await anonymous.GetStringAsync("/cap/feed.atom");
         var capMessages = Regex.Matches(feed, @"/cap/messages/([^""<>/]+)\.xml").Select(m => Uri.UnescapeDataString(m.Groups[1].Value)).Distinct().ToArray();
         Assert.True(capMessages.Length > 0, "the CAP feed lists no message after a level was issued and an alert raised");
+        // The vector tile the public report lies in at zoom 14 (where tiles hold each report), and the world at zoom 0.
+        var (lon, lat) = await _app.Database.PointAsync($"SELECT ST_X(geom), ST_Y(geom) FROM field_reports WHERE id = {_publicReport}");
+        var tileX = (int)Math.Floor((lon + 180) / 360 * (1 << 14));
+        var tileY = (int)Math.Floor((1 - Math.Log(Math.Tan(lat * Math.PI / 180) + 1 / Math.Cos(lat * Math.PI / 180)) / Math.PI) / 2 * (1 << 14));
         return new Dictionary<string, string[]>
         {
             ["reportId"] = [$"{_publicReport}", $"{_hiddenReport}"],
+            ["collectionId"] = [.. OgcCollections.All.Select(c => c.Id)],
+            ["featureId"] = [District, $"{_publicReport}", $"{_hiddenReport}", Shelter, BousaiApp.StationGaugeStation],
+            ["z"] = ["0", "14"],
+            ["x"] = ["0", $"{tileX}"],
+            ["y"] = ["0", $"{tileY}"],
             ["position"] = ["1", "2"],
-            ["layer"] = [.. MapLayers.All.Select(l => l.Id)],
+            ["layer"] = [.. MapLayers.All.Select(l => l.Id), "reports", "all-reports"],
             ["shelterId"] = [Shelter],
             ["stationId"] = [BousaiApp.StationGaugeStation],
             ["districtId"] = [District],
             ["identifier"] = capMessages,
-            ["documentName"] = ["v1"],
+            ["documentName"] = ["v1", OgcEndpoints.DocumentName],
             ["recommendationId"] = ["1"],
             ["alertId"] = ["1"],
             ["drillId"] = ["1"],
