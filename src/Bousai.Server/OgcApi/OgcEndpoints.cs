@@ -191,6 +191,7 @@ public static class OgcEndpoints
         }, "application/schema+json");
     }
 
+    // bbox, datetime, limit and offset are named here for the API definition; OgcQuery reads them (and refuses any other).
     private static async Task<IResult> ItemsAsync(HttpContext http, string collectionId, string? f, string? bbox, string? datetime, string? limit,
         string? offset, NpgsqlDataSource db, OgcVersions versions, IAuthorizationService authorization, CancellationToken ct)
     {
@@ -235,7 +236,8 @@ public static class OgcEndpoints
         if (OgcFormats.Negotiate(http, f) is not { } format) return OgcFormats.UnknownFormat();
         if (await FindAsync(http, collectionId, authorization) is not { } collection) return Missing(http, collectionId);
         var version = await versions.CurrentAsync(ct);
-        var etag = $"W/\"ogc-{collection.Id}-item-{featureId.GetHashCode(StringComparison.Ordinal):x}-{version}-{format.Name}\"";
+        // An ETag is compared for one URL only: the feature's id need not be in it.
+        var etag = $"W/\"ogc-{collection.Id}-item-{version}-{format.Name}\"";
         if (ConditionalGet.IsNotModified(http, etag)) return ConditionalGet.NotModified(http, etag);
         if (await OgcFeatureStore.ReadOneAsync(db, collection, featureId, ct) is not { } feature)
         {
