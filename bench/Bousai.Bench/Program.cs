@@ -19,6 +19,7 @@ return args.FirstOrDefault() switch
     "public" => await PublicViewAsync(args[1..]),
     "push" => await PushAsync(args[1..]),
     "history" => await HistoryAsync(args[1..]),
+    "million" => await MillionAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -46,6 +47,7 @@ static int Usage()
           the server must accept loopback push services (Notifications__AllowLoopbackServices=true)
                Bousai.Bench history --server URL --db CONNECTION-STRING --logins FILE --fixtures DIR [--user hq] [--days 365]
                  [--gauge-minutes 10] [--storms 12] [--moments 200] [--checkpoint-every 1000] [--catch-up-timeout 1200] [--report FILE]
+               Bousai.Bench million --server URL --db CONNECTION-STRING --logins FILE [--user hq] [--reports 1000000] [--requests 200] [--report FILE]
           DIR: the stored payload of each event kind (tests/Bousai.Server.Tests/Live/Fixtures/events)
         """);
     return 2;
@@ -219,4 +221,23 @@ static int IngestReportOf(string[] args)
 
     // Exit 1 when a load run lost readings (stored below acknowledged after catching up) or published with failures.
     return phases.Select(p => p.Load).OfType<LoadResult>().Any(l => l.MessagesFailed > 0 || l.DeadLetters > 0 || (l.Drained && l.StoredTotal != l.ReadingsAcknowledged)) ? 1 : 0;
+}
+
+static async Task<int> MillionAsync(string[] args)
+{
+    string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    int Number(string name, int fallback) => Option(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+    if (Option("--server") is not { } server || Option("--db") is not { } db || Option("--logins") is not { } logins) return Usage();
+    var user = Option("--user") ?? "hq";
+    var password = File.ReadLines(logins).Select(l => l.Split('\t')).FirstOrDefault(f => f.Length == 3 && f[0] == user)?[2]
+                   ?? throw new ArgumentException($"{logins} has no line for {user}");
+    using var interrupted = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        interrupted.Cancel();
+    };
+    var options = new Bousai.Bench.Million.MillionOptions(new Uri(server), db, user, password, Number("--reports", 1_000_000), Number("--requests", 200),
+        Option("--report"));
+    return await new Bousai.Bench.Million.MillionBenchmark(options, Console.Out).RunAsync(interrupted.Token);
 }

@@ -178,7 +178,7 @@ public sealed class HistoryBenchmark(HistoryOptions options, TextWriter log)
     private string Render(long events, TimeSpan written, long checkpoints, TimeSpan catchUp, long checkpointBytes, long logBytes,
         List<double> at, List<long> sizes, List<double> record, List<double> plain, int wrong)
     {
-        var p = (List<double> xs, double q) => Percentile(xs, q);
+        var p = (List<double> xs, double q) => Percentiles.Of(xs, q);
         var sb = new StringBuilder();
         sb.AppendLine("## The situation at any moment of a year (`./bousai bench history`)");
         sb.AppendLine();
@@ -199,11 +199,6 @@ public sealed class HistoryBenchmark(HistoryOptions options, TextWriter log)
         return sb.ToString();
     }
 
-    private static double Percentile(List<double> values, double q)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Clamp((int)Math.Ceiling(q / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
-    }
 
     private static async Task<T> ScalarAsync<T>(NpgsqlDataSource db, string sql, CancellationToken ct)
     {
