@@ -49,7 +49,7 @@ public static class VectorTiles
         var version = await versions.CurrentAsync(ct);
         var extent = (await extents.ReadAsync(collection, version, ct)).Spatial ?? new OgcBbox(-180, -85.05, 180, 85.05);
         var fields = new JsonObject { ["id"] = "String" };
-        foreach (var p in collection.Properties)
+        foreach (var p in collection.Properties.Where(p => !Clustered.Contains(collection.Id) || ReportTileProperties.Contains(p.Name)))
             fields[p.Name] = p.Type switch { "number" or "integer" => "Number", "boolean" => "Boolean", _ => "String" };
         if (Clustered.Contains(collection.Id)) fields["count"] = "Number";
         var body = new JsonObject
@@ -108,7 +108,7 @@ public static class VectorTiles
                      GROUP BY ST_SnapToGrid(ST_Transform(s.geom, 3857), $4)) c, b
                """
             : $"""
-               SELECT ST_AsMVTGeom(ST_Transform(s.geom, 3857), b.env, 4096, 64, true) AS geom, s.id, s.properties
+               SELECT ST_AsMVTGeom(ST_Transform(s.geom, 3857), b.env, 4096, 64, true) AS geom, s.id, {TileProperties(collection)} AS properties
                FROM ({collection.Source}) s, b
                WHERE s.geom && b.area
                """;
@@ -124,6 +124,14 @@ public static class VectorTiles
         if (clustered) command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = WorldMetres / (1L << z) / ClusterCells });
         return (byte[])(await command.ExecuteScalarAsync(ct))!;
     }
+
+    /// <summary>What a report carries in a tile: what the map draws it by (its details come from the API on a click), so a
+    /// zoom-16 tile of a thousand reports stays small. Gauges and shelters carry all their properties.</summary>
+    private static readonly string[] ReportTileProperties = ["category", "severity", "status"];
+
+    private static string TileProperties(OgcCollection collection) => Clustered.Contains(collection.Id)
+        ? $"jsonb_build_object({string.Join(", ", ReportTileProperties.Select(p => $"'{p}', s.properties -> '{p}'"))})"
+        : "s.properties";
 
     private static async Task<OgcCollection?> FindAsync(HttpContext http, string layer, IAuthorizationService authorization) =>
         Tiled.Contains(layer) && OgcCollections.Find(layer) is { } collection

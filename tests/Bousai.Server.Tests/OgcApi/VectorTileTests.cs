@@ -43,6 +43,9 @@ public sealed class VectorTileTests : IAsyncLifetime
             Assert.InRange(point.Y, lat - 0.00002, lat + 0.00002);
             Assert.Equal("road_blocked", feature.Attributes["category"]);
             Assert.Equal("new", feature.Attributes["status"]);
+            Assert.Equal("serious", feature.Attributes["severity"]);
+            // What the map draws it by, no more: the details come from the API on a click.
+            Assert.Equal(["category", "id", "severity", "status"], feature.Attributes.GetNames().Order());
 
             var (ex, ey) = (x + 3, y + 3);
             var elsewhere = await TileAsync(hq, "all-reports", 16, ex, ey);
@@ -105,6 +108,9 @@ public sealed class VectorTileTests : IAsyncLifetime
             Assert.Equal("3.0.0", json.GetProperty("tilejson").GetString());
             Assert.EndsWith($"/tiles/{layer}/{{z}}/{{x}}/{{y}}.mvt", json.GetProperty("tiles")[0].GetString());
             Assert.Equal(layer, json.GetProperty("vector_layers")[0].GetProperty("id").GetString());
+            var fields = json.GetProperty("vector_layers")[0].GetProperty("fields").EnumerateObject().Select(f => f.Name).ToArray();
+            Assert.Contains("id", fields);
+            if (layer == "reports") Assert.Equal(["category", "count", "id", "severity", "status"], fields.Order());
         }
 
         var (lon, lat) = await _app.Database.PointAsync("SELECT ST_X(geom), ST_Y(geom) FROM shelters WHERE id = 'takahata-shelter-09'");

@@ -106,9 +106,14 @@ const applyRole = () => {
   setDetailActionsRole(role, user?.userName ?? null);
   roleViews.forEach((view) => view.setRole(role));
 };
+let showingPast = false;
 timeTravel.onChange((moment) => {
   if (!moment) live.resync();
-  applyRole();
+  // Play moves the moment every second: the forms change only between live and the past.
+  if ((moment !== null) !== showingPast) {
+    showingPast = moment !== null;
+    applyRole();
+  }
 });
 
 const signedIn = showSignedInUser();
